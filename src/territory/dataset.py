@@ -1,0 +1,680 @@
+"""Load, validate and hold a territory dataset.
+
+A dataset is a directory laid out as ``docs/data.md`` describes (the embedded
+Shan State one ships as ``territory/data``).  :func:`load_dataset` parses every
+file, checks every rule of :mod:`territory.schema` plus the rules that span
+files, and either returns a :class:`Dataset` or raises one :class:`DataError`
+listing every problem, each with its file, row, column and what is wrong.
+:func:`validate` returns the same problems without raising.
+
+Examples
+--------
+>>> ds = load_shan()
+>>> ds.baseline_date.date().isoformat()
+'2023-10-26'
+>>> ds.places.crs.to_epsg()
+4326
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from territory.crs import MYANMAR_ALBERS, WGS84
+from territory.errors import DataError, DataProblem
+from territory.schema import HOLDER_CHANGING_KINDS, SPECS, Column, TableSpec
+
+__all__ = [
+    "Dataset",
+    "embedded_data_path",
+    "load_dataset",
+    "load_shan",
+    "read_townships",
+    "validate",
+]
+
+#: A crossing must lie this close to an international border line.
+CROSSING_MAX_BORDER_DISTANCE_KM = 15.0
+#: A place further than this outside the country outline is an error.
+NEIGHBOURHOOD_KM = 100.0
+
+_SLUG = re.compile(r"^[a-z0-9]+(?:_[a-z0-9]+)*$")
+_ACTOR_ID = re.compile(r"^[A-Z][A-Z0-9_]*$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+_BOUNDARIES = {
+    "state": "boundaries/state.geojson",
+    "country": "boundaries/myanmar.geojson",
+    "borders": "boundaries/international_borders.geojson",
+}
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Every table of one dataset, parsed, validated and in EPSG:4326.
+
+    Attributes
+    ----------
+    name : str
+        A human name, from ``dataset.json``.
+    path : Path
+        The dataset directory.
+    baseline_date : pandas.Timestamp
+        The day the baseline describes.  Events start the day after.
+    as_of : pandas.Timestamp
+        The last day the data speaks for; open intervals hold to here.
+    places : geopandas.GeoDataFrame
+        ``places.csv`` with Point geometry, indexed by place id (also column
+        ``id``); ``alt_names`` is a list of str, ``official`` a nullable bool.
+    actors : pandas.DataFrame
+        ``actors.csv`` indexed by actor id (also column ``id``).
+    baseline : pandas.DataFrame
+        ``baseline.csv``: place, holder, confidence, source, note.
+    events : pandas.DataFrame
+        ``events.csv`` sorted by (date, event_id) with a fresh RangeIndex and a
+        column ``row``, the event's row in the file.  ``reported`` is filled
+        with ``date`` where the file leaves it empty.
+    routes : pandas.DataFrame
+        ``routes.csv``; ``places`` is a list of place ids.
+    trade : pandas.DataFrame
+        ``border_trade.csv``; ``period_start``/``period_end`` are dates.
+    population : pandas.DataFrame
+        ``township_population.csv`` (empty when the dataset has none).
+    state, country, borders : geopandas.GeoDataFrame
+        The study area, the country outline and the international border lines.
+    neighbours : geopandas.GeoDataFrame or None
+        Neighbouring countries, for context maps.
+    """
+
+    name: str
+    path: Path
+    baseline_date: pd.Timestamp
+    as_of: pd.Timestamp
+    places: gpd.GeoDataFrame
+    actors: pd.DataFrame
+    baseline: pd.DataFrame
+    events: pd.DataFrame
+    routes: pd.DataFrame
+    trade: pd.DataFrame
+    population: pd.DataFrame
+    state: gpd.GeoDataFrame
+    country: gpd.GeoDataFrame
+    borders: gpd.GeoDataFrame
+    neighbours: gpd.GeoDataFrame | None = None
+
+    def __repr__(self) -> str:
+        return (
+            f"<Dataset {self.name!r}: {len(self.places)} places, {len(self.actors)} actors, "
+            f"{len(self.events)} events, {self.baseline_date.date()} to {self.as_of.date()}>"
+        )
+
+
+def embedded_data_path() -> Path:
+    """The directory of the embedded Shan State dataset.
+
+    Inside an installed wheel it is ``territory/data``; in a source checkout
+    (an editable install) it is the repository's ``data/``.
+
+    Examples
+    --------
+    >>> (embedded_data_path() / "dataset.json").is_file()
+    True
+    """
+    packaged = Path(str(resources.files("territory"))) / "data"
+    if (packaged / "dataset.json").is_file():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "data"
+
+
+def load_shan() -> Dataset:
+    """Load the embedded Shan State dataset.
+
+    Examples
+    --------
+    >>> ds = load_shan()
+    >>> "MNDAA" in ds.actors.index
+    True
+    """
+    return load_dataset(embedded_data_path())
+
+
+def load_dataset(path: str | Path) -> Dataset:
+    """Load and validate a dataset directory laid out as ``docs/data.md`` says.
+
+    Parameters
+    ----------
+    path : str or Path
+        The dataset directory (it holds ``dataset.json``).
+
+    Returns
+    -------
+    Dataset
+
+    Raises
+    ------
+    DataError
+        Listing every problem found, each with file, row and column.
+
+    Examples
+    --------
+    >>> ds = load_dataset(embedded_data_path())
+    >>> ds.events["date"].is_monotonic_increasing
+    True
+    """
+    loader = _Loader(Path(path))
+    dataset = loader.load()
+    if loader.problems:
+        raise DataError(loader.problems)
+    assert dataset is not None
+    return dataset
+
+
+def validate(path: str | Path) -> list[DataProblem]:
+    """Every problem in a dataset directory, or in a single CSV file.
+
+    A directory is checked in full, across files.  A single CSV named like
+    one of the dataset's files (``events.csv``, ``places.csv`` …) is checked
+    on its own: its columns, types and values, without cross-file rules.
+
+    Parameters
+    ----------
+    path : str or Path
+
+    Returns
+    -------
+    list of DataProblem
+        Empty when the data is valid.
+
+    Examples
+    --------
+    >>> validate(embedded_data_path())
+    []
+    """
+    path = Path(path)
+    if path.is_dir():
+        loader = _Loader(path)
+        loader.load()
+        return loader.problems
+    spec = next((s for s in SPECS.values() if Path(s.path).name == path.name), None)
+    if spec is None:
+        known = ", ".join(sorted(Path(s.path).name for s in SPECS.values()))
+        return [
+            DataProblem(
+                str(path),
+                None,
+                None,
+                f"unknown file name; expected a directory or one of: {known}",
+            )
+        ]
+    loader = _Loader(path.parent)
+    loader.table(spec, file=path)
+    return loader.problems
+
+
+def read_townships(path: str | Path) -> gpd.GeoDataFrame:
+    """Read MIMU-style township polygons from any file GDAL can read.
+
+    The file must be in EPSG:4326 and hold the columns ``TS_PCODE`` (the
+    township pcode) and ``TS`` (its name); ``DT`` and others are kept.  MIMU
+    boundaries are not shipped with territory: download them from MIMU.
+
+    Parameters
+    ----------
+    path : str or Path
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Indexed by ``TS_PCODE``.
+
+    Raises
+    ------
+    DataError
+        When the file is missing, has no CRS or another CRS, lacks
+        ``TS_PCODE`` or ``TS``, repeats a pcode or has invalid geometries.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise DataError(
+            f"no such file: expected MIMU-style township polygons at {path}", file=path
+        )
+    frame = gpd.read_file(path)
+    missing = [c for c in ("TS_PCODE", "TS") if c not in frame.columns]
+    if missing:
+        raise DataError(
+            DataProblem(
+                str(path),
+                None,
+                missing[0],
+                f"missing column(s) {missing}; township polygons need TS_PCODE and TS "
+                f"(found {sorted(c for c in frame.columns if c != 'geometry')})",
+            )
+        )
+    if frame.crs is None or frame.crs.to_epsg() != 4326:
+        found = "none" if frame.crs is None else frame.crs.to_string()
+        raise DataError(
+            DataProblem(
+                str(path), None, "geometry", f"CRS is {found}; expected EPSG:4326 (WGS84 lon/lat)"
+            )
+        )
+    problems = []
+    for row, pcode in _rows(frame.loc[frame["TS_PCODE"].duplicated(), "TS_PCODE"]):
+        problems.append(DataProblem(str(path), row, "TS_PCODE", f"duplicate pcode {pcode!r}"))
+    invalid = ~frame.geometry.is_valid | frame.geometry.isna()
+    for row, pcode in _rows(frame.loc[invalid, "TS_PCODE"]):
+        reason = shapely.is_valid_reason(frame.geometry.iloc[row - 2])
+        problems.append(
+            DataProblem(str(path), row, "geometry", f"invalid geometry for {pcode!r}: {reason}")
+        )
+    if problems:
+        raise DataError(problems)
+    return frame.set_index("TS_PCODE", drop=False).rename_axis(None)
+
+
+def _rows(series: pd.Series) -> Iterable[tuple[int, object]]:
+    """(spreadsheet row, value) pairs of a series indexed by position."""
+    for position, value in zip(series.index, series, strict=True):
+        yield int(position) + 2, value
+
+
+class _Loader:
+    """Reads one dataset directory, collecting problems instead of stopping."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.problems: list[DataProblem] = []
+
+    def problem(self, file: Path | str, row: int | None, column: str | None, message: str) -> None:
+        self.problems.append(DataProblem(str(file), row, column, message))
+
+    # -- whole dataset -----------------------------------------------------
+    def load(self) -> Dataset | None:
+        meta_path = self.root / "dataset.json"
+        if not self.root.is_dir():
+            self.problem(self.root, None, None, "no such directory; expected a dataset directory")
+            return None
+        meta = self.metadata(meta_path)
+        tables = {key: self.table(spec) for key, spec in SPECS.items()}
+        shapes = {key: self.boundary(rel) for key, rel in _BOUNDARIES.items()}
+        neighbours_path = self.root / "boundaries/neighbours.geojson"
+        neighbours = (
+            self.boundary("boundaries/neighbours.geojson") if neighbours_path.exists() else None
+        )
+        if (
+            meta is None
+            or any(t is None for t in tables.values())
+            or any(s is None for s in shapes.values())
+        ):
+            return None
+        name, baseline_date, as_of = meta
+        places = self.places(tables["places"], shapes["country"], shapes["borders"])
+        actors = tables["actors"].set_index("id", drop=False).rename_axis(None)
+        self.check_actors(actors)
+        self.check_references(tables, places.index, actors.index)
+        self.check_baseline(tables["baseline"], places.index)
+        events = self.events(tables["events"], tables["baseline"], baseline_date, as_of)
+        self.check_trade(tables["trade"])
+        return Dataset(
+            name=name,
+            path=self.root,
+            baseline_date=baseline_date,
+            as_of=as_of,
+            places=places,
+            actors=actors,
+            baseline=tables["baseline"],
+            events=events,
+            routes=tables["routes"],
+            trade=tables["trade"],
+            population=tables["population"],
+            state=shapes["state"],
+            country=shapes["country"],
+            borders=shapes["borders"],
+            neighbours=neighbours,
+        )
+
+    def metadata(self, path: Path) -> tuple[str, pd.Timestamp, pd.Timestamp] | None:
+        try:
+            meta = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            self.problem(
+                path,
+                None,
+                None,
+                "missing; expected a JSON object with name, baseline_date and as_of",
+            )
+            return None
+        except json.JSONDecodeError as error:
+            self.problem(path, error.lineno, None, f"not valid JSON: {error.msg}")
+            return None
+        dates = {}
+        for key in ("baseline_date", "as_of"):
+            dates[key] = _parse_date(meta.get(key))
+            if dates[key] is None:
+                self.problem(path, None, key, f"{meta.get(key)!r} is not an ISO date (YYYY-MM-DD)")
+        if any(d is None for d in dates.values()):
+            return None
+        if dates["as_of"] <= dates["baseline_date"]:
+            self.problem(
+                path, None, "as_of", f"{dates['as_of'].date()} is not after baseline_date"
+            )
+            return None
+        return str(meta.get("name", self.root.name)), dates["baseline_date"], dates["as_of"]
+
+    def boundary(self, relative: str) -> gpd.GeoDataFrame | None:
+        path = self.root / relative
+        if not path.is_file():
+            self.problem(path, None, None, "missing file")
+            return None
+        frame = gpd.read_file(path)
+        if frame.crs is None:
+            frame = frame.set_crs(WGS84)  # RFC 7946 GeoJSON has no crs member and means WGS84
+        elif frame.crs.to_epsg() != 4326:
+            frame = frame.to_crs(WGS84)
+        if frame.empty or not frame.geometry.is_valid.all():
+            self.problem(
+                path, None, "geometry", "expected at least one feature, all with valid geometry"
+            )
+            return None
+        return frame
+
+    # -- one table -----------------------------------------------------------
+    def table(self, spec: TableSpec, file: Path | None = None) -> pd.DataFrame | None:
+        path = file or self.root / spec.path
+        if not path.is_file():
+            if spec.optional_file:
+                return pd.DataFrame({c.name: pd.Series(dtype=object) for c in spec.columns})
+            self.problem(path, None, None, f"missing file; expected columns {spec.names}")
+            return None
+        try:
+            raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+        except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
+            self.problem(
+                path, None, None, f"cannot be read as a UTF-8 CSV with a header row: {error}"
+            )
+            return None
+        raw.columns = [c.strip() for c in raw.columns]
+        missing = [c.name for c in spec.columns if c.name not in raw.columns]
+        for name in missing:
+            self.problem(
+                path, 1, name, f"missing column {name!r}; the header must hold {spec.names}"
+            )
+        if missing:
+            return None
+        raw = raw.apply(lambda column: column.str.strip())
+        parsed = pd.DataFrame(index=raw.index)
+        for column in spec.columns:
+            parsed[column.name] = self.cells(path, raw[column.name], column)
+        for extra in (c for c in raw.columns if c not in parsed.columns):
+            parsed[extra] = raw[extra]
+        if spec.key is not None:
+            for row, value in _rows(
+                raw.loc[raw[spec.key].duplicated() & (raw[spec.key] != ""), spec.key]
+            ):
+                self.problem(path, row, spec.key, f"duplicate id {value!r}; ids must be unique")
+        return parsed
+
+    def cells(self, path: Path, raw: pd.Series, column: Column) -> pd.Series:
+        values: list[object] = []
+        for row, text in _rows(raw):
+            if text == "":
+                if column.required:
+                    self.problem(
+                        path, row, column.name, f"empty; a {column.kind} value is required"
+                    )
+                values.append([] if column.kind == "list" else None)
+                continue
+            value, expected = _parse_cell(text, column)
+            if expected is not None:
+                self.problem(path, row, column.name, f"{text!r} is not valid: expected {expected}")
+            values.append(value)
+        series = pd.Series(values, index=raw.index, dtype=object, name=column.name)
+        if column.kind == "date":
+            return pd.to_datetime(series)
+        if column.kind in ("float", "int") and not column.required:
+            return pd.to_numeric(series, errors="coerce").astype(
+                "Float64" if column.kind == "float" else "Int64"
+            )
+        if column.kind == "float":
+            return pd.to_numeric(series, errors="coerce")
+        if column.kind == "int":
+            return pd.to_numeric(series, errors="coerce").astype("Int64")
+        if column.kind == "bool":
+            return series.astype("boolean")
+        return series
+
+    # -- rules across rows and files ------------------------------------------
+    def places(
+        self, table: pd.DataFrame, country: gpd.GeoDataFrame, borders: gpd.GeoDataFrame
+    ) -> gpd.GeoDataFrame:
+        path = self.root / SPECS["places"].path
+        places = gpd.GeoDataFrame(
+            table, geometry=gpd.points_from_xy(table["lon"], table["lat"]), crs=WGS84
+        )
+        outline = country.to_crs(MYANMAR_ALBERS).union_all()
+        lines = borders.to_crs(MYANMAR_ALBERS).union_all()
+
+        def distance_km(lon: pd.Series, lat: pd.Series, to: shapely.Geometry) -> np.ndarray:
+            """Distance of each (lon, lat) to ``to``; inf where not a lon/lat at all."""
+            plausible = lon.between(-180, 180) & lat.between(-90, 90)
+            points = gpd.GeoSeries(
+                gpd.points_from_xy(lon.where(plausible, 0), lat.where(plausible, 0)), crs=WGS84
+            )
+            distance = points.to_crs(MYANMAR_ALBERS).distance(to).to_numpy() / 1000
+            return np.where(plausible, distance, np.inf)
+
+        lon, lat = table["lon"].astype(float), table["lat"].astype(float)
+        from_country = distance_km(lon, lat, outline)
+        swapped_from_country = distance_km(lat, lon, outline)
+        from_border = distance_km(lon, lat, lines)
+        for position in range(len(table)):
+            row, place = position + 2, table.iloc[position]
+            if pd.notna(place["population"]) and pd.isna(place["population_source"]):
+                self.problem(
+                    path, row, "population_source", "empty; a population needs its source"
+                )
+            if place["kind"] == "crossing":
+                for column in ("partner_country", "official"):
+                    if pd.isna(place[column]):
+                        self.problem(
+                            path, row, column, "empty; required for a place of kind crossing"
+                        )
+            if pd.isna(place["lon"]) or pd.isna(place["lat"]):
+                continue  # already reported as unparseable
+            if from_country[position] > NEIGHBOURHOOD_KM:
+                hint = (
+                    "lon and lat look swapped"
+                    if swapped_from_country[position] <= NEIGHBOURHOOD_KM
+                    else f"it lies more than {NEIGHBOURHOOD_KM:.0f} km outside the country outline"
+                )
+                self.problem(path, row, "lon", f"({place['lon']}, {place['lat']}): {hint}")
+            elif (
+                place["kind"] == "crossing"
+                and from_border[position] > CROSSING_MAX_BORDER_DISTANCE_KM
+            ):
+                self.problem(
+                    path,
+                    row,
+                    "lon",
+                    f"crossing {place['id']!r} is {from_border[position]:.1f} km from the international "
+                    f"border; expected at most {CROSSING_MAX_BORDER_DISTANCE_KM:.0f} km",
+                )
+        places = places.set_index("id", drop=False).rename_axis(None)
+        return places
+
+    def check_actors(self, actors: pd.DataFrame) -> None:
+        path = self.root / SPECS["actors"].path
+        for row, actor in _rows(actors["id"].reset_index(drop=True)):
+            if not _ACTOR_ID.match(str(actor)):
+                self.problem(
+                    path,
+                    row,
+                    "id",
+                    f"{actor!r} is not valid: expected an uppercase id such as 'MNDAA'",
+                )
+
+    def check_references(
+        self, tables: dict[str, pd.DataFrame], place_ids: pd.Index, actor_ids: pd.Index
+    ) -> None:
+        for key, spec in SPECS.items():
+            path = self.root / spec.path
+            for column in spec.columns:
+                known = {"place": place_ids, "actor": actor_ids}.get(column.kind)
+                if known is None:
+                    continue
+                for row, value in _rows(tables[key][column.name]):
+                    if value is not None and value not in known:
+                        self.problem(path, row, column.name, f"unknown {column.kind} id {value!r}")
+        path = self.root / SPECS["routes"].path
+        for row, stops in _rows(tables["routes"]["places"]):
+            for stop in stops:
+                if stop not in place_ids:
+                    self.problem(path, row, "places", f"unknown place id {stop!r}")
+            if len(stops) < 2:
+                self.problem(
+                    path, row, "places", f"{len(stops)} place(s); a route needs at least 2"
+                )
+
+    def check_baseline(self, baseline: pd.DataFrame, place_ids: pd.Index) -> None:
+        missing = sorted(set(place_ids) - set(baseline["place"]))
+        if missing:
+            path = self.root / SPECS["baseline"].path
+            shown = ", ".join(missing[:10]) + (" …" if len(missing) > 10 else "")
+            self.problem(
+                path, None, "place", f"{len(missing)} place(s) have no baseline holder: {shown}"
+            )
+
+    def events(
+        self,
+        table: pd.DataFrame,
+        baseline: pd.DataFrame,
+        baseline_date: pd.Timestamp,
+        as_of: pd.Timestamp,
+    ) -> pd.DataFrame:
+        path = self.root / SPECS["events"].path
+        events = table.assign(row=np.arange(len(table)) + 2)
+        for event in events.to_dict("records"):
+            row, date = int(event["row"]), event["date"]
+            if event["place"] is None and event["kind"] != "ceasefire":
+                self.problem(
+                    path,
+                    row,
+                    "place",
+                    f"empty; only a ceasefire may omit the place (kind is {event['kind']!r})",
+                )
+            if pd.isna(date):
+                continue
+            if date <= baseline_date or date > as_of:
+                self.problem(
+                    path,
+                    row,
+                    "date",
+                    f"{date.date()} is outside the data's range: expected after the baseline "
+                    f"{baseline_date.date()} and on or before the as-of date {as_of.date()}",
+                )
+            reported = event["reported"]
+            if pd.notna(reported):
+                earliest = date - pd.Timedelta(days=int(event["date_uncertainty_days"] or 0))
+                if reported < earliest or reported > as_of:
+                    self.problem(
+                        path,
+                        row,
+                        "reported",
+                        f"{reported.date()} is not within [{earliest.date()}, {as_of.date()}]: a report cannot "
+                        "precede the event's window or follow the as-of date",
+                    )
+        events["reported"] = events["reported"].fillna(events["date"])
+        events = events.sort_values(["date", "event_id"], kind="stable").reset_index(drop=True)
+        self.check_holder_chain(events, baseline)
+        return events
+
+    def check_holder_chain(self, events: pd.DataFrame, baseline: pd.DataFrame) -> None:
+        """Each event's ``from_actor`` must be the holder the log gives at that date."""
+        path = self.root / SPECS["events"].path
+        holder = dict(zip(baseline["place"], baseline["holder"], strict=True))
+        since: dict[str, str] = {}
+        for event in events.to_dict("records"):
+            place = event["place"]
+            if (
+                event["kind"] == "ceasefire"
+                or place is None
+                or place not in holder
+                or pd.isna(event["date"])
+            ):
+                continue
+            expected = holder[place]
+            if event["from_actor"] != expected:
+                origin = since.get(place, "the baseline")
+                self.problem(
+                    path,
+                    int(event["row"]),
+                    "from_actor",
+                    f"{event['from_actor']!r} is not the holder of {place!r} on {event['date'].date()}: "
+                    f"the log says {expected!r} (from {origin})",
+                )
+            if event["kind"] in HOLDER_CHANGING_KINDS:
+                holder[place] = event["to_actor"]
+                since[place] = f"row {int(event['row'])}"
+
+    def check_trade(self, trade: pd.DataFrame) -> None:
+        path = self.root / SPECS["trade"].path
+        bad = trade["period_end"] < trade["period_start"]
+        for row, _ in _rows(trade.loc[bad, "period_end"]):
+            self.problem(path, row, "period_end", "is before period_start")
+
+
+def _parse_date(text: object) -> pd.Timestamp | None:
+    if not isinstance(text, str) or not _DATE.match(text):
+        return None
+    try:
+        return pd.Timestamp(text)
+    except ValueError:
+        return None
+
+
+def _parse_cell(text: str, column: Column) -> tuple[object, str | None]:
+    """Parse one non-empty cell; return (value, None) or (None, what was expected)."""
+    kind = column.kind
+    if kind == "date":
+        date = _parse_date(text)
+        return (date, None) if date is not None else (None, "a real day as YYYY-MM-DD")
+    if kind in ("float", "int"):
+        try:
+            number = float(text) if kind == "float" else int(text)
+        except ValueError:
+            return None, "a whole number" if kind == "int" else "a number"
+        if not np.isfinite(number):
+            return None, "a finite number"
+        low, high = column.minimum, column.maximum
+        if (low is not None and number < low) or (high is not None and number > high):
+            return None, f"a number in [{low}, {high}]"
+        return number, None
+    if kind == "enum":
+        return (text, None) if text in column.choices else (None, f"one of {list(column.choices)}")
+    if kind == "bool":
+        lowered = text.lower()
+        return (
+            ({"true": True, "false": False}[lowered], None)
+            if lowered in ("true", "false")
+            else (None, "true or false")
+        )
+    if kind == "list":
+        return [item.strip() for item in text.split(";") if item.strip()], None
+    if kind == "slug":
+        return (
+            (text, None)
+            if _SLUG.match(text)
+            else (None, "a lowercase slug such as 'muse_105_mile'")
+        )
+    if kind == "colour":
+        return (text, None) if _COLOUR.match(text) else (None, "a colour as #rrggbb")
+    return text, None

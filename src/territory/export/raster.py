@@ -1,0 +1,296 @@
+"""Control rasters: a GeoTIFF with one band of actor codes per date.
+
+Each zone is rasterized once into a grid of zone numbers; each date's band is
+then a table look-up (zone number → the holder's actor code), so many dates
+cost little more than one.  Codes are ``uint8``: 0 means no data (outside every
+zone); actors are numbered from 1 in the order of the dataset's actors table.
+The file carries a colour table (the actors' colours) and the code → actor
+table in its metadata (tag ``ACTOR_CODES``, JSON, and one tag ``ACTOR_<code>``
+per actor); each band's description is its ISO date.
+
+Examples
+--------
+>>> import geopandas as gpd, pandas as pd
+>>> from shapely import box
+>>> intervals = gpd.GeoDataFrame(
+...     {"zone_id": ["a", "a"], "actor": ["SAC", "TNLA"],
+...      "valid_from": pd.to_datetime(["2023-10-26", "2023-11-12"]),
+...      "valid_to": pd.to_datetime(["2023-11-12", None])},
+...     geometry=[box(97, 22, 98, 23)] * 2, crs="EPSG:4326")
+>>> codes = holder_codes(intervals, ["a"], pd.to_datetime(["2023-11-01", "2023-12-01"]),
+...                      {"SAC": 1, "TNLA": 2})
+>>> codes.tolist()
+[[1], [2]]
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from territory.crs import MYANMAR_ALBERS, WGS84
+from territory.errors import DateRangeError, TerritoryError
+from territory.export.atomic import atomic_path
+from territory.export.frames import interval_rows, zone_geometries
+
+if TYPE_CHECKING:
+    from affine import Affine
+
+    from territory.timeline import ControlTimeline
+
+__all__ = [
+    "NODATA",
+    "actor_code_table",
+    "holder_codes",
+    "rasterize_zones",
+    "write_code_raster",
+    "write_geotiff",
+]
+
+#: The code of cells outside every zone.
+NODATA = 0
+#: Metres in one degree of latitude (for a grid in EPSG:4326).
+_METRES_PER_DEGREE = 111_320.0
+
+
+def actor_code_table(actors: Iterable[str]) -> dict[str, int]:
+    """Number actors from 1 in the given order (0 is no data).
+
+    Examples
+    --------
+    >>> actor_code_table(["SAC", "MNDAA", "TNLA"])
+    {'SAC': 1, 'MNDAA': 2, 'TNLA': 3}
+    """
+    ids = list(dict.fromkeys(actors))
+    if len(ids) > 255:
+        raise TerritoryError(f"actors: {len(ids)} actors; a uint8 raster holds at most 255")
+    return {actor: code for code, actor in enumerate(ids, start=1)}
+
+
+def _grid_crs(crs: str) -> str:
+    if crs.lower() in ("albers", MYANMAR_ALBERS.lower()):
+        return MYANMAR_ALBERS
+    if crs.upper() in ("EPSG:4326", "WGS84"):
+        return WGS84
+    raise TerritoryError(f"crs: {crs!r} is not supported; expected 'albers' or 'EPSG:4326'")
+
+
+def rasterize_zones(
+    zones: gpd.GeoSeries, *, resolution_m: float = 1000.0, crs: str = "albers"
+) -> tuple[np.ndarray, Affine, str]:
+    """Burn each zone once into a grid of zone numbers.
+
+    Parameters
+    ----------
+    zones : geopandas.GeoSeries
+        One polygon per zone, in any CRS.
+    resolution_m : float, default 1000
+        Cell size in metres.  In EPSG:4326 the cell is square in degrees:
+        ``resolution_m / 111320`` degrees.
+    crs : {"albers", "EPSG:4326"}
+        The grid's CRS: the Myanmar Albers equal-area CRS (cells of equal area)
+        or WGS84.
+
+    Returns
+    -------
+    (numpy.ndarray, affine.Affine, str)
+        The grid (``int32``: the zone's position in ``zones`` plus 1; 0 outside
+        every zone), its transform and its CRS.
+
+    Examples
+    --------
+    >>> from shapely import box
+    >>> z = gpd.GeoSeries([box(97.0, 22.0, 97.5, 22.5), box(97.5, 22.0, 98.0, 22.5)],
+    ...                   crs="EPSG:4326")
+    >>> grid, transform, crs = rasterize_zones(z, resolution_m=5000, crs="EPSG:4326")
+    >>> grid.shape, sorted(set(np.unique(grid).tolist()) - {0})
+    ((12, 23), [1, 2])
+    """
+    from affine import Affine
+    from rasterio import features
+
+    if not resolution_m > 0:
+        raise TerritoryError(f"resolution_m: {resolution_m!r}; expected a positive number")
+    grid_crs = _grid_crs(crs)
+    projected = zones.to_crs(grid_crs)
+    cell = resolution_m if grid_crs == MYANMAR_ALBERS else resolution_m / _METRES_PER_DEGREE
+    west, south, east, north = projected.total_bounds
+    width = max(1, math.ceil((east - west) / cell))
+    height = max(1, math.ceil((north - south) / cell))
+    affine = Affine(cell, 0.0, west, 0.0, -cell, north)
+    shapes = [
+        (geom, number)
+        for number, geom in enumerate(projected.values, start=1)
+        if geom is not None and not geom.is_empty
+    ]
+    grid = features.rasterize(
+        shapes, out_shape=(height, width), transform=affine, fill=0, dtype="int32"
+    )
+    return grid, affine, grid_crs
+
+
+def holder_codes(
+    intervals: pd.DataFrame,
+    zone_ids: Sequence[object],
+    dates: Sequence[pd.Timestamp] | pd.DatetimeIndex,
+    codes: Mapping[str, int],
+) -> np.ndarray:
+    """The holder's actor code for each date and zone.
+
+    Parameters
+    ----------
+    intervals : DataFrame
+        ``zone_id``, ``actor``, ``valid_from`` and ``valid_to`` (exclusive;
+        NaT = open), as ``ControlTimeline.intervals()`` gives them.
+    zone_ids : sequence
+        The zones, in grid order.
+    dates : sequence of Timestamp
+    codes : mapping of actor id to code
+
+    Returns
+    -------
+    numpy.ndarray
+        ``uint8`` of shape (len(dates), len(zone_ids)); :data:`NODATA` where no
+        interval covers the date.
+    """
+    unknown = sorted(set(intervals["actor"]) - set(codes))
+    if unknown:
+        raise TerritoryError(f"intervals: actors {unknown} have no code; expected them in codes")
+    rows = interval_rows(intervals, list(zone_ids), pd.DatetimeIndex(pd.to_datetime(list(dates))))
+    code_of_row = np.append(intervals["actor"].map(codes).to_numpy(dtype=np.uint8), NODATA)
+    return code_of_row[rows]
+
+
+def _rgba(colour: str) -> tuple[int, int, int, int]:
+    text = colour.lstrip("#")
+    return int(text[0:2], 16), int(text[2:4], 16), int(text[4:6], 16), 255
+
+
+def write_code_raster(
+    grid: np.ndarray,
+    transform: Affine,
+    crs: str,
+    codes_by_date: np.ndarray,
+    dates: Sequence[pd.Timestamp],
+    codes: Mapping[str, int],
+    colours: Mapping[str, str],
+    path: str | Path,
+) -> Path:
+    """Write the zone grid relabelled for each date as a multi-band GeoTIFF.
+
+    Parameters
+    ----------
+    grid : numpy.ndarray
+        Zone numbers from :func:`rasterize_zones` (0 = outside).
+    transform, crs
+        The grid's transform and CRS.
+    codes_by_date : numpy.ndarray
+        From :func:`holder_codes`: (dates, zones) actor codes.
+    dates : sequence of Timestamp
+        One band each; the band description is the ISO date.
+    codes : mapping of actor id to code
+    colours : mapping of actor id to ``#rrggbb``
+    path : str or Path
+        The ``.tif`` to write (atomically).
+
+    Returns
+    -------
+    Path
+    """
+    import rasterio
+
+    count = len(dates)
+    if count == 0:
+        raise TerritoryError("dates: empty; expected at least one date")
+    colormap = {NODATA: (0, 0, 0, 0)}
+    for actor, code in codes.items():
+        colormap[code] = _rgba(colours.get(actor, "#808080"))
+    profile = {
+        "driver": "GTiff",
+        "width": grid.shape[1],
+        "height": grid.shape[0],
+        "count": count,
+        "dtype": "uint8",
+        "crs": crs,
+        "transform": transform,
+        "nodata": NODATA,
+        "compress": "deflate",
+        "tiled": grid.shape[0] >= 256 and grid.shape[1] >= 256,
+        "photometric": "palette",
+    }
+    lookup = np.zeros((count, codes_by_date.shape[1] + 1), dtype=np.uint8)
+    lookup[:, 1:] = codes_by_date
+    with atomic_path(path) as temporary, rasterio.open(temporary, "w", **profile) as dst:
+        dst.update_tags(
+            ACTOR_CODES=json.dumps({str(code): actor for actor, code in codes.items()}),
+            NODATA_MEANING="0 = outside every zone",
+            **{f"ACTOR_{code}": actor for actor, code in codes.items()},
+        )
+        for band, date in enumerate(dates, start=1):
+            dst.write(lookup[band - 1][grid], band)
+            iso = pd.Timestamp(date).date().isoformat()
+            dst.set_band_description(band, iso)
+            dst.update_tags(band, DATE=iso)
+            dst.write_colormap(band, colormap)
+    return Path(path)
+
+
+def write_geotiff(
+    tl: ControlTimeline,
+    dates: Iterable[object],
+    path: str | Path,
+    *,
+    resolution_m: float = 1000.0,
+    crs: str = "albers",
+) -> Path:
+    """Write who holds each cell on each date as a GeoTIFF, one band per date.
+
+    Parameters
+    ----------
+    tl : ControlTimeline
+    dates : iterable of date-likes
+        Each must lie in ``[baseline_date, as_of]`` of the dataset.
+    path : str or Path
+        The ``.tif`` to write (an existing file is replaced only on success).
+    resolution_m : float, default 1000
+        Cell size in metres.
+    crs : {"albers", "EPSG:4326"}
+        The grid's CRS.
+
+    Returns
+    -------
+    Path
+
+    Raises
+    ------
+    DateRangeError
+        When a date lies outside the dataset's range.
+
+    Notes
+    -----
+    Codes follow the dataset's actor order (1 = the first actor); the table is
+    in the file's ``ACTOR_CODES`` tag.  A contested zone carries its holder's
+    code (contest status is in the vector layers, not here).
+    """
+    ds = tl.dataset
+    stamps = [pd.Timestamp(d).normalize() for d in dates]
+    for stamp in stamps:
+        if stamp < ds.baseline_date or stamp > ds.as_of:
+            raise DateRangeError(
+                f"dates: {stamp.date()} is outside the data's range; expected a day in "
+                f"[{ds.baseline_date.date()}, {ds.as_of.date()}]"
+            )
+    intervals = tl.intervals()
+    zones = zone_geometries(intervals).set_index("zone_id").geometry
+    codes = actor_code_table(ds.actors.index)
+    grid, affine, grid_crs = rasterize_zones(zones, resolution_m=resolution_m, crs=crs)
+    by_date = holder_codes(intervals, list(zones.index), stamps, codes)
+    colours = ds.actors["colour"].to_dict()
+    return write_code_raster(grid, affine, grid_crs, by_date, stamps, codes, colours, path)

@@ -1,0 +1,203 @@
+"""A time-slider choropleth whose styles travel compactly.
+
+:class:`ControlTimeSlider` is folium's ``TimeSliderChoropleth`` plugin (same
+assets: d3 v4 and moment) with two changes.  First, the
+plugin's style dictionary repeats a full style object for every feature at
+every time step, which for a weekly slider over two years outweighs the
+geometry.  Here the styles are sent as a table of distinct styles plus, for
+each feature, run lengths of style numbers (``[count, style, count, style …]``),
+expanded in the browser.  The geometry is written once; moving the slider
+only restyles the paths through Leaflet's ``setStyle``.  Second, the slider
+sits in a box inside the map (under the title) instead of above it, so the
+page does not scroll.
+
+This module imports folium at import time; :mod:`territory.export.maps`
+imports it only inside :func:`~territory.export.maps.timeline_map`.
+
+Examples
+--------
+>>> run_lengths([0, 0, 0, 2, 2, 1])
+[3, 0, 2, 2, 1, 1]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from folium.map import Layer
+from folium.plugins import TimeSliderChoropleth
+from folium.template import Template
+
+__all__ = ["ControlTimeSlider", "run_lengths"]
+
+
+def run_lengths(codes: Sequence[int]) -> list[int]:
+    """Run-length encode a sequence as ``[count, value, count, value, …]``.
+
+    Examples
+    --------
+    >>> run_lengths([])
+    []
+    >>> run_lengths([4])
+    [1, 4]
+    """
+    out: list[int] = []
+    for code in codes:
+        code = int(code)
+        if out and out[-1] == code:
+            out[-2] += 1
+        else:
+            out.extend([1, code])
+    return out
+
+
+class ControlTimeSlider(TimeSliderChoropleth):
+    """folium's ``TimeSliderChoropleth`` with compact, run-length styles.
+
+    Parameters
+    ----------
+    data : dict
+        A GeoJSON FeatureCollection whose features have an ``id``; a ``name``
+        property is shown in the tooltip.
+    timestamps : list of int
+        Seconds since 1970-01-01 UTC, one per slider step.
+    styles : list of dict
+        Distinct Leaflet path styles (``fillColor``, ``fillOpacity``,
+        ``color``, ``weight``, ``dashArray``) each with a ``label`` for the
+        tooltip (already HTML-escaped).
+    runs : dict
+        Feature id → run lengths (:func:`run_lengths`) of style numbers, one
+        number per step.
+    date_format : str, default "YYYY-MM-DD"
+        moment.js format of the date shown above the slider.
+    init_timestamp : int, default 0
+        The step shown first (negative counts from the end).
+    class_name : str, default "territory-zone"
+        CSS class of every zone path; each path also carries its feature id
+        in a ``data-zone`` attribute.
+    name, overlay, control, show
+        As for any folium layer.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        {
+            const timestamps = {{ this.timestamps|tojson }};
+            const styles = {{ this.styles|tojson }};
+            const runs = {{ this.runs|tojson }};
+            const codes = {};
+            for (const id in runs) {
+                const r = runs[id], seq = [];
+                for (let i = 0; i < r.length; i += 2) {
+                    for (let k = 0; k < r[i]; k++) { seq.push(r[i + 1]); }
+                }
+                codes[id] = seq;
+            }
+            let step = {{ this.init_timestamp }};
+            const styleOf = function (feature) {
+                const s = styles[codes[feature.id][step]];
+                return {
+                    fillColor: s.fillColor, fillOpacity: s.fillOpacity, color: s.color,
+                    weight: s.weight, dashArray: s.dashArray,
+                    className: {{ this.class_name|tojson }}
+                };
+            };
+            const label = function (i) {
+                return moment.utc(timestamps[i] * 1000).format({{ this.date_format|tojson }});
+            };
+            // The slider sits inside the map's container (no page scroll bar), and
+            // stops clicks and drags from reaching the map.
+            const box = d3.select({{ this._parent.get_name() }}.getContainer()).append("div")
+                .attr("id", "slider_{{ this.get_name() }}")
+                .attr("class", "territory-slider")
+                .style("position", "absolute").style("z-index", 1000)
+                .style("top", "48px").style("left", "50%").style("width", "60%")
+                .style("transform", "translateX(-50%)")
+                .style("background", "rgba(255,255,255,0.9)").style("border-radius", "4px")
+                .style("padding", "4px 10px").style("font", "bold 14px sans-serif")
+                .style("box-shadow", "0 0 4px rgba(0,0,0,0.3)").style("display", "flex")
+                .style("align-items", "center");
+            L.DomEvent.disableClickPropagation(box.node());
+            L.DomEvent.disableScrollPropagation(box.node());
+            const output = box.append("output").style("margin-right", "10px")
+                .style("white-space", "nowrap");
+            const input = box.append("input")
+                .attr("type", "range").attr("min", 0).attr("max", timestamps.length - 1)
+                .attr("step", 1).attr("value", step).style("flex", "1 1 auto")
+                .style("width", "100%");
+            output.text(label(step));
+            var {{ this.get_name() }} = L.geoJson({{ this.data|tojson }}, {
+                style: styleOf,
+                onEachFeature: function (feature, layer) {
+                    layer.on("add", function () {
+                        layer.getElement().setAttribute("data-zone", feature.id);
+                    });
+                    layer.bindTooltip(function () {
+                        return (feature.properties.name || feature.id) + ": "
+                            + styles[codes[feature.id][step]].label;
+                    });
+                }
+            });
+            input.on("input", function () {
+                step = +this.value;
+                output.text(label(step));
+                {{ this.get_name() }}.setStyle(styleOf);
+            });
+            {{ this.get_name() }}.on("add", function () {
+                d3.select("#slider_{{ this.get_name() }}").style("display", "flex");
+            });
+            {{ this.get_name() }}.on("remove", function () {
+                d3.select("#slider_{{ this.get_name() }}").style("display", "none");
+            });
+            {%- if this.show %}
+            {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+            {%- else %}
+            d3.select("#slider_{{ this.get_name() }}").style("display", "none");
+            {%- endif %}
+        }
+        {% endmacro %}
+        """
+    )
+
+    def __init__(
+        self,
+        data: dict[str, Any],
+        timestamps: list[int],
+        styles: list[dict[str, Any]],
+        runs: dict[str, list[int]],
+        *,
+        date_format: str = "YYYY-MM-DD",
+        init_timestamp: int = 0,
+        class_name: str = "territory-zone",
+        name: str | None = None,
+        overlay: bool = True,
+        control: bool = True,
+        show: bool = True,
+    ) -> None:
+        # The parent's __init__ validates and stores its verbose style
+        # dictionary, which this class replaces; only the Layer part is shared.
+        Layer.__init__(self, name=name, overlay=overlay, control=control, show=show)
+        self._name = "ControlTimeSlider"
+        steps = len(timestamps)
+        if steps == 0:
+            raise ValueError("timestamps: empty; expected at least one step")
+        for feature_id, run in runs.items():
+            if sum(run[0::2]) != steps:
+                raise ValueError(
+                    f"runs[{feature_id!r}]: covers {sum(run[0::2])} steps; expected {steps}"
+                )
+            if any(not 0 <= code < len(styles) for code in run[1::2]):
+                raise ValueError(f"runs[{feature_id!r}]: a style number is not in styles")
+        if not -steps <= init_timestamp < steps:
+            raise ValueError(
+                f"init_timestamp: {init_timestamp}; expected a step in [-{steps}, {steps})"
+            )
+        self.data = data
+        self.timestamps = [int(t) for t in timestamps]
+        self.styles = styles
+        self.runs = {str(k): v for k, v in runs.items()}
+        self.date_format = date_format
+        self.init_timestamp = init_timestamp % steps
+        self.class_name = class_name

@@ -1,0 +1,127 @@
+"""The road graph of trade corridors, and which places the junta can reach by road.
+
+``routes.csv`` lists each corridor as a chain of place ids in road order.
+:func:`route_graph` joins the chains into one undirected :mod:`networkx`
+graph (an edge between each pair of neighbours on a chain).
+:func:`junta_reach` answers the question behind the ``"cut"`` basis of
+:func:`territory.trade_share`: starting from an origin (``mandalay`` by
+default) and moving only through places whose holder is on the junta's side,
+which places can the junta reach?
+
+A place that lies on no route is not in the graph; callers decide what that
+means (:mod:`territory.trade` treats a gate on no route as reachable exactly
+when the junta holds it, and says so in a note).
+
+Examples
+--------
+>>> import pandas as pd
+>>> routes = pd.DataFrame({"route_id": ["r1", "r2"],
+...                        "places": [["mandalay", "lashio", "muse"], ["lashio", "hsenwi"]]})
+>>> graph = route_graph(routes)
+>>> sorted(graph.neighbors("lashio"))
+['hsenwi', 'mandalay', 'muse']
+>>> sides = {"mandalay": "junta", "lashio": "resistance", "muse": "junta", "hsenwi": "junta"}
+>>> sorted(junta_reach(graph, sides))
+['mandalay']
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping
+
+import networkx as nx
+import pandas as pd
+
+from territory.errors import TerritoryError
+
+__all__ = ["DEFAULT_ORIGIN", "junta_reach", "route_graph"]
+
+#: Where the junta's road network starts: its hold on the interior.
+DEFAULT_ORIGIN = "mandalay"
+#: The side whose reach "cut" measures.
+JUNTA = "junta"
+
+
+def route_graph(routes: pd.DataFrame) -> nx.Graph:
+    """One undirected graph of every route: nodes are place ids.
+
+    Parameters
+    ----------
+    routes : pandas.DataFrame
+        A ``routes`` table (``Dataset.routes``) with ``route_id`` and
+        ``places`` (a list of place ids in road order).
+
+    Returns
+    -------
+    networkx.Graph
+        Each edge carries ``routes``, the sorted ids of the routes that use it.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> g = route_graph(pd.DataFrame({"route_id": ["a"], "places": [["x", "y", "z"]]}))
+    >>> list(g.edges(data="routes"))
+    [('x', 'y', ['a']), ('y', 'z', ['a'])]
+    """
+    graph = nx.Graph()
+    for route_id, stops in zip(routes["route_id"], routes["places"], strict=True):
+        stops = list(stops)
+        graph.add_nodes_from(stops)
+        for a, b in itertools.pairwise(stops):
+            if a == b:
+                continue
+            if graph.has_edge(a, b):
+                graph.edges[a, b]["routes"] = sorted({*graph.edges[a, b]["routes"], route_id})
+            else:
+                graph.add_edge(a, b, routes=[route_id])
+    return graph
+
+
+def junta_reach(
+    graph: nx.Graph, sides: Mapping[str, str], origin: str = DEFAULT_ORIGIN
+) -> frozenset[str]:
+    """Places the junta reaches from ``origin`` through junta-held places only.
+
+    A place is reached when a path along the routes joins it to ``origin`` and
+    every place on the path, both ends included, is held by an actor of side
+    ``"junta"``.  When the junta does not hold ``origin`` it reaches nothing.
+    Whether a place is contested does not matter: its holder does.
+
+    Parameters
+    ----------
+    graph : networkx.Graph
+        From :func:`route_graph`.
+    sides : mapping of str to str
+        The side (``junta``, ``resistance``, ``neutral``) of each place's
+        holder.  A node missing from ``sides`` blocks the road.
+    origin : str
+        The place the junta's reach starts from.
+
+    Returns
+    -------
+    frozenset of str
+
+    Raises
+    ------
+    TerritoryError
+        When ``origin`` is not a node of the graph.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> g = nx.path_graph(["mandalay", "a", "b"])
+    >>> sorted(junta_reach(g, {"mandalay": "junta", "a": "junta", "b": "neutral"}))
+    ['a', 'mandalay']
+    >>> junta_reach(g, {"mandalay": "resistance", "a": "junta", "b": "junta"})
+    frozenset()
+    """
+    if origin not in graph:
+        raise TerritoryError(
+            f"origin: {origin!r} is on no route; expected a place id named in routes.csv "
+            f"(for example {sorted(graph.nodes)[:5]})"
+        )
+    if sides.get(origin) != JUNTA:
+        return frozenset()
+    held = [node for node in graph.nodes if sides.get(node) == JUNTA]
+    return frozenset(nx.node_connected_component(graph.subgraph(held), origin))

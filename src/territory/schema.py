@@ -1,0 +1,191 @@
+"""The columns of every input file, their types and their rules.
+
+This is the one place that both validation (:mod:`territory.dataset`) and the
+data documentation (``docs/data.md``) follow.  A column's ``kind`` says how a
+cell is parsed:
+
+``text``     any string
+``slug``     lowercase ASCII, digits and ``_`` (place ids, post ids)
+``actor``    an actor id from ``actors.csv``
+``place``    a place id from ``places.csv``
+``enum``     one of ``choices``
+``float``    a decimal number
+``int``      a whole number (``>= 0`` where ``minimum`` is 0)
+``date``     an ISO day, ``YYYY-MM-DD``
+``bool``     ``true`` or ``false``
+``list``     a ``;``-separated list of strings
+``colour``   ``#rrggbb``
+
+Examples
+--------
+>>> SPECS["events"].path
+'events/events.csv'
+>>> [c.name for c in SPECS["baseline"].columns]
+['place', 'holder', 'confidence', 'source', 'note']
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = [
+    "CONFIDENCE",
+    "EVENT_KINDS",
+    "HOLDER_CHANGING_KINDS",
+    "PLACE_KINDS",
+    "SIDES",
+    "SPECS",
+    "Column",
+    "TableSpec",
+]
+
+CONFIDENCE = ("high", "medium", "low")
+SIDES = ("junta", "resistance", "neutral")
+PLACE_KINDS = ("town", "township_seat", "base", "outpost", "crossing", "trade_zone")
+EVENT_KINDS = ("capture", "handover", "contested", "repelled", "ceasefire")
+#: Event kinds after which ``to_actor`` holds the place.
+HOLDER_CHANGING_KINDS = ("capture", "handover")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an input file."""
+
+    name: str
+    kind: str = "text"
+    required: bool = True  #: a value must be given in every row
+    choices: tuple[str, ...] = ()
+    minimum: float | None = None
+    maximum: float | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """One input file: its path inside a dataset, its columns and its key."""
+
+    path: str
+    columns: tuple[Column, ...]
+    key: str | None = None
+    optional_file: bool = False
+
+    @property
+    def names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+
+def _source() -> Column:
+    return Column("source", description="publication and date; several joined by ' | '")
+
+
+def _note() -> Column:
+    return Column("note", required=False)
+
+
+SPECS: dict[str, TableSpec] = {
+    "places": TableSpec(
+        "boundaries/places.csv",
+        (
+            Column("id", "slug"),
+            Column("name"),
+            Column("alt_names", "list", required=False),
+            Column("kind", "enum", choices=PLACE_KINDS),
+            Column("township"),
+            Column("lon", "float"),
+            Column("lat", "float"),
+            Column("coord_source"),
+            Column("coord_confidence", "enum", choices=CONFIDENCE),
+            Column("post", "slug", required=False),
+            Column("partner_country", "text", required=False),
+            Column("partner_town", "text", required=False),
+            Column("official", "bool", required=False),
+            Column("population", "int", required=False, minimum=0),
+            Column("population_year", "int", required=False, minimum=1800, maximum=2100),
+            Column("population_source", required=False),
+            _note(),
+        ),
+        key="id",
+    ),
+    "routes": TableSpec(
+        "boundaries/routes.csv",
+        (
+            Column("route_id", "slug"),
+            Column("name"),
+            Column("places", "list"),
+            _source(),
+            _note(),
+        ),
+        key="route_id",
+    ),
+    "actors": TableSpec(
+        "events/actors.csv",
+        (
+            Column("id", "text"),
+            Column("name"),
+            Column("aliases", "list", required=False),
+            Column("side", "enum", choices=SIDES),
+            Column("coalition", required=False),
+            Column("colour", "colour"),
+            _source(),
+            _note(),
+        ),
+        key="id",
+    ),
+    "baseline": TableSpec(
+        "events/baseline.csv",
+        (
+            Column("place", "place"),
+            Column("holder", "actor"),
+            Column("confidence", "enum", choices=CONFIDENCE),
+            _source(),
+            _note(),
+        ),
+        key="place",
+    ),
+    "events": TableSpec(
+        "events/events.csv",
+        (
+            Column("event_id", "text"),
+            Column("date", "date"),
+            Column("date_uncertainty_days", "int", minimum=0),
+            Column("reported", "date", required=False),
+            Column("place", "place", required=False),
+            Column("from_actor", "actor"),
+            Column("to_actor", "actor"),
+            Column("kind", "enum", choices=EVENT_KINDS),
+            Column("confidence", "enum", choices=CONFIDENCE),
+            _source(),
+            _note(),
+        ),
+        key="event_id",
+    ),
+    "trade": TableSpec(
+        "trade/border_trade.csv",
+        (
+            Column("post", "slug"),
+            Column("post_name"),
+            Column("partner_country"),
+            Column("period_start", "date"),
+            Column("period_end", "date"),
+            Column("period_label"),
+            Column("exports_usd", "float", required=False, minimum=0),
+            Column("imports_usd", "float", required=False, minimum=0),
+            Column("total_usd", "float", minimum=0),
+            _source(),
+            _note(),
+        ),
+    ),
+    "population": TableSpec(
+        "population/township_population.csv",
+        (
+            Column("ts_pcode", "text"),
+            Column("township"),
+            Column("district", required=False),
+            Column("population", "int", minimum=0),
+            _source(),
+            _note(),
+        ),
+        key="ts_pcode",
+        optional_file=True,
+    ),
+}

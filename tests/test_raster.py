@@ -1,0 +1,157 @@
+"""GeoTIFF of actor codes, read back with rasterio.
+
+The hand-made case uses two 0.5° squares whose holders are set by hand; the
+real case writes the embedded Shan State timeline and checks the codes at
+sample points against ``tl.at(date)`` (which actor's polygon contains the
+point), keeping only points at least three cells from any polygon edge so
+that cell size cannot decide the answer.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import rasterio
+from shapely.geometry import Point, box
+
+from export_cases import CASES, build
+from territory.crs import MYANMAR_ALBERS
+from territory.errors import DateRangeError
+from territory.export import write_geotiff
+from territory.export.raster import (
+    actor_code_table,
+    holder_codes,
+    rasterize_zones,
+    write_code_raster,
+)
+from territory.timeline import ControlTimeline
+
+COLOURS = {"SAC": "#4d4d33", "TNLA": "#009e73", "MNDAA": "#d55e00"}
+
+
+@pytest.fixture
+def squares() -> gpd.GeoDataFrame:
+    """Zone west: SAC, then TNLA from 2023-11-12.  Zone east: MNDAA throughout."""
+    west, east = box(97.0, 22.0, 97.5, 22.5), box(97.5, 22.0, 98.0, 22.5)
+    return gpd.GeoDataFrame(
+        {
+            "zone_id": ["west", "west", "east"],
+            "actor": ["SAC", "TNLA", "MNDAA"],
+            "valid_from": pd.to_datetime(["2023-10-26", "2023-11-12", "2023-10-26"]),
+            "valid_to": pd.to_datetime(["2023-11-12", None, None]),
+        },
+        geometry=[west, west, east],
+        crs="EPSG:4326",
+    )
+
+
+@pytest.mark.parametrize("crs", ["albers", "EPSG:4326"])
+def test_hand_made_raster_reads_back(squares: gpd.GeoDataFrame, crs: str, tmp_path: Path) -> None:
+    dates = pd.to_datetime(["2023-11-11", "2023-11-12"])
+    zones = squares.drop_duplicates("zone_id").set_index("zone_id").geometry
+    codes = actor_code_table(["SAC", "MNDAA", "TNLA"])
+    grid, transform, grid_crs = rasterize_zones(zones, resolution_m=2000, crs=crs)
+    by_date = holder_codes(squares, list(zones.index), dates, codes)
+    path = write_code_raster(
+        grid, transform, grid_crs, by_date, list(dates), codes, COLOURS, tmp_path / "c.tif"
+    )
+    with rasterio.open(path) as src:
+        assert src.count == 2
+        assert src.dtypes == ("uint8", "uint8")
+        assert src.descriptions == ("2023-11-11", "2023-11-12")
+        assert src.nodata == 0
+        table = json.loads(src.tags()["ACTOR_CODES"])
+        assert table == {"1": "SAC", "2": "MNDAA", "3": "TNLA"}
+        assert src.colormap(1)[1] == (0x4D, 0x4D, 0x33, 255)
+        assert src.colormap(1)[3] == (0x00, 0x9E, 0x73, 255)
+        expected_epsg = 4326 if crs == "EPSG:4326" else None
+        assert src.crs.to_epsg() == expected_epsg
+        if expected_epsg is None:
+            assert src.crs == rasterio.crs.CRS.from_string(MYANMAR_ALBERS)
+        centres = gpd.GeoSeries([Point(97.25, 22.25), Point(97.75, 22.25)], crs="EPSG:4326")
+        xy = [(p.x, p.y) for p in centres.to_crs(src.crs)]
+        values = np.array(list(src.sample(xy, indexes=[1, 2])))
+    # west: SAC (1) on the 11th, TNLA (3) from the 12th; east: MNDAA (2) on both.
+    assert values.tolist() == [[1, 3], [2, 2]]
+
+
+def test_holder_codes_outside_intervals_are_nodata(squares: gpd.GeoDataFrame) -> None:
+    codes = actor_code_table(["SAC", "MNDAA", "TNLA"])
+    before = holder_codes(squares, ["west", "east", "nowhere"], ["2023-10-25"], codes)
+    assert before.tolist() == [[0, 0, 0]]
+
+
+# --------------------------------------------------------------------------- real data
+
+
+@pytest.fixture(scope="module", params=CASES)
+def timeline(request: pytest.FixtureRequest) -> ControlTimeline:
+    """The real ControlTimeline on the synthetic case and on the embedded Shan data."""
+    return build(request.param)
+
+
+def _sample_dates(tl: ControlTimeline) -> list[str]:
+    """The baseline, the as-of date and two days between."""
+    ds = tl.dataset
+    days = pd.date_range(ds.baseline_date, ds.as_of, periods=4).normalize()
+    return [d.date().isoformat() for d in days]
+
+
+def test_real_codes_match_control_polygons(timeline: ControlTimeline, tmp_path: Path) -> None:
+    tl = timeline
+    resolution = 2000.0
+    sample_dates = _sample_dates(tl)
+    path = write_geotiff(tl, sample_dates, tmp_path / "shan.tif", resolution_m=resolution)
+    with rasterio.open(path) as src:
+        assert src.descriptions == tuple(sample_dates)
+        code_of = {
+            actor: int(code) for code, actor in json.loads(src.tags()["ACTOR_CODES"]).items()
+        }
+        assert set(code_of) == set(tl.dataset.actors.index)
+        west, south, east, north = tl.dataset.state.to_crs(MYANMAR_ALBERS).total_bounds
+        xs, ys = np.meshgrid(np.linspace(west, east, 40), np.linspace(south, north, 40))
+        points = gpd.GeoSeries(gpd.points_from_xy(xs.ravel(), ys.ravel()), crs=MYANMAR_ALBERS)
+        for band, date in enumerate(sample_dates, start=1):
+            control = tl.at(date, by="actor").to_crs(MYANMAR_ALBERS)
+            joined = gpd.sjoin(
+                gpd.GeoDataFrame(geometry=points),
+                control[["actor", "geometry"]],
+                predicate="within",
+            )
+            edges = control.boundary.union_all()
+            joined = joined[joined.geometry.distance(edges) > 3 * resolution]
+            assert len(joined) > 100, "too few sample points away from the edges"
+            xy = [(p.x, p.y) for p in joined.geometry.to_crs(src.crs)]
+            got = [int(v[0]) for v in src.sample(xy, indexes=band)]
+            expected = [code_of[a] for a in joined["actor"]]
+            assert got == expected, f"band {band} ({date})"
+
+
+def test_each_zone_is_rasterized_once(
+    timeline: ControlTimeline, tmp_path: Path, monkeypatch
+) -> None:
+    from rasterio import features
+
+    calls: list[int] = []
+    original = features.rasterize
+
+    def counting(shapes, *args, **kwargs):
+        shapes = list(shapes)
+        calls.append(len(shapes))
+        return original(shapes, *args, **kwargs)
+
+    monkeypatch.setattr(features, "rasterize", counting)
+    write_geotiff(timeline, _sample_dates(timeline), tmp_path / "once.tif", resolution_m=5000)
+    zones = timeline.intervals()["zone_id"].nunique()
+    assert calls == [zones]
+
+
+def test_dates_outside_the_data_are_refused(timeline: ControlTimeline, tmp_path: Path) -> None:
+    with pytest.raises(DateRangeError, match="dates: 2019-01-01 is outside"):
+        write_geotiff(timeline, ["2019-01-01"], tmp_path / "x.tif")
+    assert list(tmp_path.iterdir()) == []
