@@ -24,6 +24,8 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import datetime
+import platform
 import re
 import time
 from pathlib import Path
@@ -162,25 +164,53 @@ def write_docs(text: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=None, help="dataset directory")
-    parser.add_argument("--freq", default="W")
+    parser.add_argument(
+        "--freq", default="W,D", help="slider step frequencies, comma-separated (default W,D)"
+    )
     parser.add_argument("--simplify-m", type=float, default=100.0)
     parser.add_argument("--write-docs", action="store_true")
     args = parser.parse_args()
+    import folium
+
     ds = territory.load_shan() if args.data is None else territory.load_dataset(args.data)
     tl = ControlTimeline(ds)
-    steps = len(timeline_steps(ds.baseline_date, ds.as_of, args.freq))
     zones = tl.intervals()["zone_id"].nunique()
-    results = measure(tl, args.freq, args.simplify_m)
+    tables = []
+    for freq in args.freq.split(","):
+        steps = len(timeline_steps(ds.baseline_date, ds.as_of, freq))
+        tables += [table(measure(tl, freq, args.simplify_m), steps=steps, zones=zones), ""]
     where = "the embedded Shan State data" if args.data is None else f"`{args.data}`"
-    text = (
-        f"`python benchmarks/bench_maps.py` on {where} ({ds.baseline_date.date()} to "
-        f"{ds.as_of.date()}, zones simplified by {args.simplify_m:g} m, no tiles). "
-        + table(results, steps=steps, zones=zones)
-        + "\n\nTarget (issue 5): the weekly slider is at most 2× the single-date map. "
-        "The slider writes each zone's geometry once and then, per zone, run lengths of "
-        "style numbers; the naive map repeats every zone's geometry at every step. "
-        "Sizes are deterministic for given data; build times are one run on the machine "
-        "that wrote this section."
+    text = "\n".join(
+        [
+            "`benchmarks/bench_maps.py` renders the same data four ways and compares",
+            "the size of the HTML (all with zones simplified by "
+            f"{args.simplify_m:g} m and no base tiles):",
+            "",
+            "- **single date**: `control_map(tl, as_of)`, with its places, gates,",
+            "  events and popups;",
+            "- **slider**: `timeline_map(tl, freq=...)`: each zone's geometry once,",
+            "  then per zone the run lengths of style numbers (`ControlTimeSlider`);",
+            "- **plugin as is**: folium's `TimeSliderChoropleth` with its usual",
+            "  `styledict`, a full style object per zone and step;",
+            "- **naive**: folium's `TimestampedGeoJson`, one feature per zone and step,",
+            "  each carrying its geometry.",
+            "",
+            "```",
+            "python benchmarks/bench_maps.py                 # embedded data",
+            "python benchmarks/bench_maps.py --data DIR --freq W",
+            "python benchmarks/bench_maps.py --write-docs    # rewrite this section",
+            "```",
+            "",
+            f"On {where}, {ds.baseline_date.date()} to {ds.as_of.date()}; measured on "
+            f"{datetime.date.today()} with Python {platform.python_version()} and "
+            f"folium {folium.__version__}:",
+            "",
+            *tables,
+            "Target (issue 5): a weekly slider over the whole period is no larger",
+            "than 2× the single-date map; `tests/test_maps.py` checks it on the",
+            "embedded and the synthetic data. Sizes are deterministic for given",
+            "data; build times are one run on the machine that wrote this section.",
+        ]
     )
     print(text)
     if args.write_docs:

@@ -85,13 +85,16 @@ def _check_page(browser: Browser) -> None:
 
 
 def test_hand_made_control_map(browser: Browser, squares: gpd.GeoDataFrame) -> None:
-    places = _points(["Lashio", "Hsenwi", "Kutkai"], holder=["SAC", "TNLA", "TNLA"])
+    # Names and notes with HTML and JavaScript-template characters must show, not run.
+    tricky = "Kut<b>kai</b> `${document.title = 'hacked'}` \\u"
+    places = _points(["Lashio", "Hsenwi", tricky], holder=["SAC", "TNLA", "TNLA"])
     crossings = _points(["Kyin San Kyawt", "Mang Wein"], holder=["TNLA", "SAC"])
     events = _points(
         ["Hsenwi"],
         kind=["capture"],
         date=[pd.Timestamp("2023-12-26")],
         source=["Myanmar Now, 2023-12-27"],
+        note=[tricky],
     )
     m = control_map_from_frames(
         squares,
@@ -117,6 +120,15 @@ def test_hand_made_control_map(browser: Browser, squares: gpd.GeoDataFrame) -> N
     title = browser.driver.find_element("css selector", ".territory-title").text
     assert title == "Control on 2024-01-10"
     assert "Myanmar Now, 2023-12-27" in html
+    assert browser.driver.title != "hacked"
+    assert browser.count("b") == browser.count(".territory-legend b, .territory-title b")
+    browser.driver.execute_script(
+        "document.querySelectorAll('path.territory-place')[2]"
+        ".dispatchEvent(new MouseEvent('click', {bubbles: true}))"
+    )
+    popup = browser.driver.find_element("css selector", ".leaflet-popup-content").text
+    assert popup.startswith(tricky)
+    assert browser.errors() == []
 
 
 def test_hand_made_slider_recolours(browser: Browser, squares: gpd.GeoDataFrame) -> None:

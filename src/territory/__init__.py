@@ -1,4 +1,12 @@
-"""territory: who holds which ground in a civil war, on any date, with evidence."""
+"""territory: who holds which ground in a civil war, on any date, with evidence.
+
+Examples
+--------
+>>> import territory
+>>> tl = territory.ControlTimeline(territory.load_shan())
+>>> tl.holder("Lashio", "2024-09-01")
+'MNDAA'
+"""
 
 from __future__ import annotations
 
@@ -18,23 +26,42 @@ from territory.errors import (
     TerritoryError,
     UnknownPlaceError,
 )
+from territory.export import (
+    control_map,
+    timeline_map,
+    write_geojson,
+    write_geopackage,
+    write_geotiff,
+)
+from territory.timeline import ControlTimeline
+from territory.trade import TradeShare, crossings_at, trade_share, trade_share_series
 
 __version__ = "0.1.0"
 
 __all__ = [
     "MYANMAR_ALBERS",
     "WGS84",
+    "ControlTimeline",
     "DataError",
     "DataProblem",
     "Dataset",
     "DateRangeError",
     "TerritoryError",
+    "TradeShare",
     "UnknownPlaceError",
     "__version__",
     "area_km2",
+    "control_map",
+    "crossings_at",
     "embedded_data_path",
     "load_dataset",
     "load_shan",
     "read_townships",
+    "timeline_map",
+    "trade_share",
+    "trade_share_series",
     "validate",
+    "write_geojson",
+    "write_geopackage",
+    "write_geotiff",
 ]

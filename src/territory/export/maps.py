@@ -108,15 +108,29 @@ def _text(value: object) -> str:
     return str(value)
 
 
+def _escape(text: str) -> str:
+    r"""HTML-escape ``text`` for a popup or tooltip.
+
+    folium writes popup and tooltip HTML into JavaScript template literals
+    (backquoted strings), so the backquote, ``$`` and the backslash are
+    escaped too: a source note holding them must neither break the page nor
+    run as code.
+
+    >>> _escape("<b>`${x}`</b> \\")
+    '&lt;b&gt;&#96;&#36;{x}&#96;&lt;/b&gt; &#92;'
+    """
+    return html.escape(text).replace("`", "&#96;").replace("$", "&#36;").replace("\\", "&#92;")
+
+
 def _table(title: str, rows: Iterable[tuple[str, object]]) -> str:
     """An HTML table for a popup; every value is escaped."""
     cells = "".join(
-        f"<tr><th style='text-align:left;padding-right:6px'>{html.escape(label)}</th>"
-        f"<td>{html.escape(_text(value))}</td></tr>"
+        f"<tr><th style='text-align:left;padding-right:6px'>{_escape(label)}</th>"
+        f"<td>{_escape(_text(value))}</td></tr>"
         for label, value in rows
         if _text(value) != ""
     )
-    return f"<b>{html.escape(title)}</b><table>{cells}</table>"
+    return f"<b>{_escape(title)}</b><table>{cells}</table>"
 
 
 def _popup(content: str) -> folium.Popup:
@@ -345,7 +359,7 @@ def control_map_from_frames(
                 fill_color=colours.get(record.get("holder"), "#808080"),
                 fill_opacity=0.95,
                 class_name="territory-place",
-                tooltip=html.escape(str(record.get("name", ""))),
+                tooltip=_escape(str(record.get("name", ""))),
                 popup=_popup(_table(str(record.get("name", "")), _rows(record, _PLACE_FIELDS))),
             ).add_to(group)
 
@@ -354,7 +368,7 @@ def control_map_from_frames(
         for lat, lon, record in _points(crossings):
             folium.Marker(
                 [lat, lon],
-                tooltip=html.escape(str(record.get("name", ""))),
+                tooltip=_escape(str(record.get("name", ""))),
                 popup=_popup(_table(str(record.get("name", "")), _rows(record, _CROSSING_FIELDS))),
             ).add_to(group)
 
@@ -371,7 +385,7 @@ def control_map_from_frames(
                     icon_anchor=(9, 9),
                     class_name="territory-event",
                 ),
-                tooltip=html.escape(heading),
+                tooltip=_escape(heading),
                 popup=_popup(_table(heading, _rows(record, _EVENT_FIELDS))),
             ).add_to(group)
 
