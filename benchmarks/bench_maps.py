@@ -36,7 +36,8 @@ import territory
 from territory.export import control_map, timeline_map
 from territory.export.frames import interval_rows, simplify_for_web, zone_geometries
 from territory.export.layers import to_rfc7946
-from territory.export.maps import MAP_DECIMALS, timeline_steps
+from territory.export.mapparts import MAP_DECIMALS
+from territory.export.timeline_maps import timeline_steps
 from territory.timeline import ControlTimeline
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "performance.md"

@@ -69,7 +69,9 @@ def generate(
     if area == "country":
         shutil.copy(source / "boundaries/myanmar.geojson", out / "boundaries/state.geojson")
     outline = gpd.read_file(out / "boundaries/state.geojson").to_crs(MYANMAR_ALBERS).union_all()
-    borders = gpd.read_file(out / "boundaries/international_borders.geojson").to_crs(MYANMAR_ALBERS)
+    borders = gpd.read_file(out / "boundaries/international_borders.geojson").to_crs(
+        MYANMAR_ALBERS
+    )
     border_lines = borders.union_all().intersection(outline.buffer(5_000))
 
     crossings = max(2, places // 200)
@@ -77,9 +79,13 @@ def generate(
     along = rng.uniform(0, border_lines.length, crossings)
     on_border = np.array([(p.x, p.y) for p in shapely.line_interpolate_point(border_lines, along)])
     xy = np.vstack([inland, on_border])
-    lonlat = gpd.GeoSeries(gpd.points_from_xy(xy[:, 0], xy[:, 1]), crs=MYANMAR_ALBERS).to_crs(WGS84)
+    lonlat = gpd.GeoSeries(gpd.points_from_xy(xy[:, 0], xy[:, 1]), crs=MYANMAR_ALBERS).to_crs(
+        WGS84
+    )
     ids = [f"p{i:06d}" for i in range(places)]
-    kinds = rng.choice(["town", "township_seat", "outpost", "base"], p=[0.3, 0.1, 0.45, 0.15], size=places)
+    kinds = rng.choice(
+        ["town", "township_seat", "outpost", "base"], p=[0.3, 0.1, 0.45, 0.15], size=places
+    )
     kinds[-crossings:] = "crossing"
     is_crossing = kinds == "crossing"
     frame = pd.DataFrame(
@@ -118,20 +124,26 @@ def generate(
             "note": "",
         }
     ).to_csv(out / "events/actors.csv", index=False)
-    holders = rng.choice(actor_ids, p=[0.6, 0.1, 0.05, 0.05, 0.05, 0.05, 0.02, 0.02, 0.04, 0.02], size=places)
+    holders = rng.choice(
+        actor_ids, p=[0.6, 0.1, 0.05, 0.05, 0.05, 0.05, 0.02, 0.02, 0.04, 0.02], size=places
+    )
     pd.DataFrame(
         {"place": ids, "holder": holders, "confidence": "low", "source": SOURCE, "note": ""}
     ).to_csv(out / "events/baseline.csv", index=False)
 
     offsets = np.sort(rng.integers(1, days + 1, size=events))
     place_of = rng.integers(0, places, size=events)
-    kind = rng.choice(["capture", "handover", "contested", "repelled"], p=[0.6, 0.1, 0.2, 0.1], size=events)
+    kind = rng.choice(
+        ["capture", "handover", "contested", "repelled"], p=[0.6, 0.1, 0.2, 0.1], size=events
+    )
     current = dict(zip(ids, holders, strict=True))
     from_actor, to_actor = [], []
     for position, kind_here in zip(place_of, kind, strict=True):
         place = ids[position]
         holder = current[place]
-        other = actor_ids[(actor_ids.index(holder) + 1 + rng.integers(0, len(actor_ids) - 1)) % len(actor_ids)]
+        other = actor_ids[
+            (actor_ids.index(holder) + 1 + rng.integers(0, len(actor_ids) - 1)) % len(actor_ids)
+        ]
         from_actor.append(holder)
         to_actor.append(other)
         if kind_here in ("capture", "handover"):
@@ -156,9 +168,17 @@ def generate(
         }
     ).to_csv(out / "events/events.csv", index=False)
 
-    chain = ";".join(ids[: min(10, places - crossings)] + [ids[-1]])
+    chain = ";".join([*ids[: min(10, places - crossings)], ids[-1]])
     pd.DataFrame(
-        [{"route_id": "main", "name": "Main corridor", "places": chain, "source": SOURCE, "note": ""}]
+        [
+            {
+                "route_id": "main",
+                "name": "Main corridor",
+                "places": chain,
+                "source": SOURCE,
+                "note": "",
+            }
+        ]
     ).to_csv(out / "boundaries/routes.csv", index=False)
     posts = frame.loc[is_crossing, "post"]
     pd.DataFrame(
@@ -176,8 +196,11 @@ def generate(
             "note": "",
         }
     ).to_csv(out / "trade/border_trade.csv", index=False)
-    meta = {"name": f"synthetic {places}x{events}x{days}", "baseline_date": str(BASELINE_DATE.date()),
-            "as_of": str(as_of.date())}
+    meta = {
+        "name": f"synthetic {places}x{events}x{days}",
+        "baseline_date": str(BASELINE_DATE.date()),
+        "as_of": str(as_of.date()),
+    }
     (out / "dataset.json").write_text(json.dumps(meta, indent=2))
     return out
 

@@ -21,7 +21,8 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from territory.cli import HEADLINE_DATES, main, parse_date
+from territory.cli import main, parse_date
+from territory.demo import HEADLINE_DATES
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "bring_your_own.py"

@@ -223,7 +223,9 @@ BROKEN = {
     "crossing far from border": (_far_from_border, "km from the international border"),
     "duplicate place id": (_duplicate_place_id, "duplicate id"),
     "duplicate actor id": (
-        _set("events/actors.csv", "id", "MNDAA", lambda f: int(f.index[f["id"] == "MNDAA"][0]) + 1),
+        _set(
+            "events/actors.csv", "id", "MNDAA", lambda f: int(f.index[f["id"] == "MNDAA"][0]) + 1
+        ),
         "duplicate id",
     ),
     "from_actor not holder": (_wrong_from_actor, "is not the holder of"),

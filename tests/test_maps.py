@@ -30,7 +30,7 @@ from territory.export import (
     timeline_map,
     timeline_map_from_frames,
 )
-from territory.export.maps import _zone_style
+from territory.export.timeline_maps import zone_style
 from territory.timeline import ControlTimeline
 
 COLOURS = {"SAC": "#4d4d33", "TNLA": "#009e73"}
@@ -79,6 +79,11 @@ def test_importing_the_writers_is_light() -> None:
     assert done.stdout.strip() == "[]"
 
 
+def _text_of(browser: Browser, selector: str) -> str:
+    """The text of an element, visible yet or not (selenium's ``.text`` needs it visible)."""
+    return str(browser.driver.find_element("css selector", selector).get_attribute("textContent"))
+
+
 def _check_page(browser: Browser) -> None:
     assert browser.errors() == []
     assert browser.count(".leaflet-container") == 1
@@ -115,9 +120,10 @@ def test_hand_made_control_map(browser: Browser, squares: gpd.GeoDataFrame) -> N
     assert browser.count("path.territory-place") == 3
     assert browser.count("img.leaflet-marker-icon") == 2
     assert browser.count(".territory-event") == 1
-    legend = browser.driver.find_element("css selector", ".territory-legend").text
+    legend = _text_of(browser, ".territory-legend")
     assert "State Administration Council" in legend and "Contested" in legend
-    title = browser.driver.find_element("css selector", ".territory-title").text
+    assert "border crossing" in legend and "event in the period shown" in legend
+    title = _text_of(browser, ".territory-title")
     assert title == "Control on 2024-01-10"
     assert "Myanmar Now, 2023-12-27" in html
     assert browser.driver.title != "hacked"
@@ -126,8 +132,10 @@ def test_hand_made_control_map(browser: Browser, squares: gpd.GeoDataFrame) -> N
         "document.querySelectorAll('path.territory-place')[2]"
         ".dispatchEvent(new MouseEvent('click', {bubbles: true}))"
     )
-    popup = browser.driver.find_element("css selector", ".leaflet-popup-content").text
-    assert popup.startswith(tricky)
+    # textContent, not .text: the popup may still be fading in, and selenium's
+    # .text is empty for an element it does not consider visible yet.
+    popup = browser.driver.find_element("css selector", ".leaflet-popup-content")
+    assert popup.get_attribute("textContent").startswith(tricky)
     assert browser.errors() == []
 
 
@@ -135,9 +143,9 @@ def test_hand_made_slider_recolours(browser: Browser, squares: gpd.GeoDataFrame)
     zones = squares.rename(columns={"actor": "zone_id"}).assign(zone_id=["west", "east"])
     steps = pd.date_range("2024-01-07", periods=3, freq="7D")
     styles = [
-        _zone_style("#ffffff", False, "no data"),
-        _zone_style(COLOURS["SAC"], False, "SAC"),
-        _zone_style(COLOURS["TNLA"], True, "TNLA (contested)"),
+        zone_style("#ffffff", False, "no data"),
+        zone_style(COLOURS["SAC"], False, "SAC"),
+        zone_style(COLOURS["TNLA"], True, "TNLA (contested)"),
     ]
     # step 0: both SAC; step 1: east goes to TNLA; step 2: both TNLA
     index = np.array([[1, 1], [1, 2], [2, 2]])
@@ -199,10 +207,10 @@ def test_real_control_map(browser: Browser, timeline: ControlTimeline) -> None:
         assert browser.count(".territory-event") == len(recent), day
         for source in recent["source"]:
             assert html_text(source.split(" | ")[0]) in html, source
-        title = browser.driver.find_element("css selector", ".territory-title").text
+        title = _text_of(browser, ".territory-title")
         assert title.startswith(f"Control on {day}")
         _check_gate_popups(tl, day, places[places["kind"].isin(gate_kinds)], html, title)
-        legend = browser.driver.find_element("css selector", ".territory-legend").text
+        legend = _text_of(browser, ".territory-legend")
         for actor in tl.at(day, by="actor")["actor"]:
             assert ds.actors.loc[actor, "name"] in legend
 
@@ -275,3 +283,5 @@ def test_map_dates_outside_the_data_are_refused(timeline: ControlTimeline) -> No
         control_map(timeline, "2019-01-01")
     with pytest.raises(DateRangeError, match=r"end: 2019-01-01 is outside"):
         timeline_map(timeline, end="2019-01-01")
+    with pytest.raises(TerritoryError, match="freq: 'fortnightly' is not a pandas frequency"):
+        timeline_map(timeline, freq="fortnightly")

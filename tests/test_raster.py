@@ -155,3 +155,12 @@ def test_dates_outside_the_data_are_refused(timeline: ControlTimeline, tmp_path:
     with pytest.raises(DateRangeError, match="dates: 2019-01-01 is outside"):
         write_geotiff(timeline, ["2019-01-01"], tmp_path / "x.tif")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_one_date_as_a_string(timeline: ControlTimeline, tmp_path: Path) -> None:
+    day = timeline.dataset.as_of.date().isoformat()
+    with rasterio.open(
+        write_geotiff(timeline, day, tmp_path / "one.tif", resolution_m=5000)
+    ) as src:
+        assert src.count == 1
+        assert src.descriptions == (day,)

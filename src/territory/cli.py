@@ -27,7 +27,6 @@ import csv
 import io
 import json
 import logging
-import math
 import os
 import re
 import sys
@@ -48,38 +47,29 @@ from territory.dataset import (
     read_townships,
     validate,
 )
+from territory.demo import (
+    HEADLINE_MAP_DATE,
+    headline_dates,
+    save_map,
+    trade_chart,
+    write_series_csv,
+)
 from territory.errors import DataError, TerritoryError
+from territory.summary import (
+    jsonable,
+    one_line,
+    render_summary,
+    summarise,
+    text_table,
+)
 
 if TYPE_CHECKING:
     from territory.timeline import ControlTimeline
 
-__all__ = ["HEADLINE_DATES", "HEADLINE_MAP_DATE", "main", "parse_date"]
+__all__ = ["main", "parse_date"]
 
 LOG = logging.getLogger("territory")
 T = TypeVar("T")
-
-#: The dates the demo summarises, each with why it matters.  ``None`` stands
-#: for the dataset's as-of date.
-HEADLINE_DATES: tuple[tuple[str | None, str], ...] = (
-    # Operation 1027 was launched on 27 October 2023 (DVB, 2025-01): the eve is the
-    # dataset's baseline.
-    ("2023-10-26", "eve of Operation 1027"),
-    # The end of the offensive's first full month, before the January 2024 ceasefire.
-    ("2023-11-30", "end of November 2023"),
-    # The China-brokered Haigeng ceasefire was agreed at talks in Kunming on 10-11 January
-    # 2024 and announced on 12 January (Narinjara, 2024-01-12; DVB, 2025-01): the 15th is
-    # the first Monday after it.
-    ("2024-01-15", "after the Haigeng ceasefire"),
-    # The MNDAA took the Northeastern Command in Lashio on 3 August 2024 (AFP via The Star,
-    # 2024-08-03; DVB, 2025-01): a week later.
-    ("2024-08-10", "after the fall of Lashio"),
-    # The MNDAA withdrew and junta forces re-entered Lashio on 21-22 April 2025 (Mizzima,
-    # 2025-04-23; The Nation Thailand, 2025-04-23).
-    ("2025-05-01", "after Lashio's return"),
-    (None, "as-of date of the data"),
-)
-#: The date of the demo's static map: a week after the fall of Lashio.
-HEADLINE_MAP_DATE = "2024-08-10"
 
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _FREQ_HELP = "pandas frequency of the steps: D (daily), W (weekly), MS (monthly) …"
@@ -147,17 +137,6 @@ class _Day(click.ParamType):
 DAY = _Day()
 
 
-def _one_line(error: BaseException) -> str:
-    """A one-line message for an error; a DataError with many problems is summarised."""
-    if isinstance(error, DataError) and len(error.problems) > 1:
-        folder = getattr(error, "dataset_dir", None) or "DIR"
-        return (
-            f"{len(error.problems)} problems in the data; the first: {error.problems[0]} "
-            f"(run 'territory validate {folder}' to list them all)"
-        )
-    return " ".join(str(error).split()) or type(error).__name__
-
-
 class _Group(click.Group):
     """A click group whose errors end in one line on stderr, never a traceback."""
 
@@ -183,7 +162,7 @@ class _Group(click.Group):
             _fail(error.format_message(), error.exit_code)
         except TerritoryError as error:
             LOG.debug("traceback", exc_info=True)
-            _fail(_one_line(error), 1)
+            _fail(one_line(error), 1)
         except BrokenPipeError:  # e.g. `territory crossings | head -1`: not an error
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             sys.exit(1)
@@ -288,32 +267,6 @@ def _origin_option(function: Callable[..., Any]) -> Callable[..., Any]:
     )(function)
 
 
-def default_origin(dataset: Dataset) -> str:
-    """The place the junta's roads start from: ``origin`` in ``dataset.json``, else Mandalay.
-
-    Examples
-    --------
-    >>> import json, tempfile
-    >>> from types import SimpleNamespace
-    >>> folder = Path(tempfile.mkdtemp())
-    >>> default_origin(SimpleNamespace(path=folder))  # no dataset.json here
-    'mandalay'
-    >>> _ = (folder / "dataset.json").write_text(json.dumps({"origin": "port_alder"}))
-    >>> default_origin(SimpleNamespace(path=folder))
-    'port_alder'
-    """
-    from territory.routes import DEFAULT_ORIGIN
-
-    origin = getattr(dataset, "origin", None)
-    if origin is None:
-        try:
-            meta = json.loads((dataset.path / "dataset.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            meta = {}
-        origin = meta.get("origin") if isinstance(meta, dict) else None
-    return str(origin or DEFAULT_ORIGIN)
-
-
 def _load(data: Path | None) -> Dataset:
     try:
         dataset = load_shan() if data is None else load_dataset(data)
@@ -366,72 +319,6 @@ def _dates(
     return [pd.Timestamp(step).normalize() for step in steps]
 
 
-def _fmt(value: object) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    if value is pd.NaT:
-        return ""
-    if isinstance(value, pd.Timestamp):
-        return value.date().isoformat()
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float):
-        return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.1f}"
-    if isinstance(value, (list, tuple)):
-        return "; ".join(map(str, value))
-    return str(value)
-
-
-def _table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
-    """A plain-text table; columns of numbers are right-aligned.
-
-    Examples
-    --------
-    >>> print(_table(["actor", "km²"], [["MNDAA", 1234.56], ["SAC", 9.04]]))
-    actor    km²
-    -----  -----
-    MNDAA  1,235
-    SAC      9.0
-    """
-    cells = [[_fmt(v) for v in row] for row in rows]
-    widths = [len(h) for h in headers]
-    for row in cells:
-        widths = [max(w, len(c)) for w, c in zip(widths, row, strict=True)]
-    numeric = [
-        bool(rows)
-        and all(isinstance(row[i], (int, float)) and not isinstance(row[i], bool) for row in rows)
-        for i in range(len(headers))
-    ]
-
-    def line(values: Sequence[str]) -> str:
-        return "  ".join(
-            v.rjust(w) if num else v.ljust(w)
-            for v, w, num in zip(values, widths, numeric, strict=True)
-        ).rstrip()
-
-    out = [line(list(headers)), line(["-" * w for w in widths])]
-    out += [line(row) for row in cells]
-    return "\n".join(out)
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)):
-        return None  # None, NaN, NaT, pd.NA
-    if isinstance(value, pd.Timestamp):
-        return value.date().isoformat()
-    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
-        value = value.item()  # numpy scalars
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if isinstance(value, (str, int, float, bool)):
-        return value
-    return str(value)
-
-
 # --------------------------------------------------------------------------- the group
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(territory.__version__, "-V", "--version", prog_name="territory")
@@ -447,192 +334,6 @@ def main(verbose: int, quiet: int) -> None:
 
 
 # --------------------------------------------------------------------------- summary
-def summarise(
-    tl: ControlTimeline, day: pd.Timestamp, *, townships: bool = False, origin: str | None = None
-) -> dict[str, Any]:
-    """Everything ``territory summary`` prints for one day, as plain data.
-
-    Parameters
-    ----------
-    tl : ControlTimeline
-    day : pandas.Timestamp
-    townships : bool
-        Whether ``tl`` was built with townships (adds township counts by side).
-    origin : str, optional
-        Where the junta's roads start (default: :func:`default_origin`).
-
-    Returns
-    -------
-    dict
-        ``date``, ``actors`` (holder rows: actor, side, places, contested
-        (places), area_km2, contested_km2, share), ``sides`` (side, area_km2, share), ``townships`` (side,
-        count) when asked, and ``trade`` (one row per basis, with value, low,
-        high, the reference period and notes).
-    """
-    ds = tl.dataset
-    places = tl.places_at(day)
-    by_actor = tl.at(day, by="actor")
-    total = float(by_actor["area_km2"].sum()) or math.nan
-    actor_col = "actor" if "actor" in by_actor.columns else by_actor.columns[0]
-    counts = places.groupby("holder").size()
-    contested = (
-        places.loc[places["status"] == "contested"].groupby("holder").size()
-        if "status" in places.columns
-        else pd.Series(dtype=int)
-    )
-    area = by_actor.groupby(actor_col)["area_km2"].sum()
-    contested_area = (
-        by_actor.groupby(actor_col)["contested_km2"].sum()
-        if "contested_km2" in by_actor.columns
-        else pd.Series(dtype=float)
-    )
-    actors = []
-    for actor in sorted(set(area.index) | set(counts.index), key=lambda a: -area.get(a, 0.0)):
-        side = ds.actors["side"].get(actor, "")
-        actors.append(
-            {
-                "actor": actor,
-                "side": side,
-                "places": int(counts.get(actor, 0)),
-                "contested": int(contested.get(actor, 0)),
-                "area_km2": float(area.get(actor, 0.0)),
-                "contested_km2": float(contested_area.get(actor, 0.0)),
-                "share": float(area.get(actor, 0.0)) / total,
-            }
-        )
-    by_side = tl.at(day, by="side")
-    side_col = "side" if "side" in by_side.columns else by_side.columns[0]
-    side_area = by_side.groupby(side_col)["area_km2"].sum()
-    sides = [
-        {"side": side, "area_km2": float(value), "share": float(value) / total}
-        for side, value in side_area.sort_values(ascending=False).items()
-    ]
-    result: dict[str, Any] = {
-        "dataset": ds.name,
-        "date": day.date().isoformat(),
-        "actors": actors,
-        "sides": sides,
-    }
-    if townships:
-        frame = tl.at(day, level="township", by="side")
-        column = "side" if "side" in frame.columns else side_col
-        counted = frame.groupby(column).size()
-        result["townships"] = [{"side": side, "townships": int(n)} for side, n in counted.items()]
-    result["trade"] = _trade_rows(tl, day, origin or default_origin(ds))
-    return result
-
-
-def _trade_rows(tl: ControlTimeline, day: pd.Timestamp, origin: str) -> list[dict[str, Any]]:
-    try:
-        from territory.trade import trade_share
-    except ImportError:  # pragma: no cover - the trade module is part of the package
-        return []
-    rows = []
-    for basis in ("held", "cut"):
-        try:
-            share = trade_share(tl, day, side="resistance", basis=basis, origin=origin)
-        except TerritoryError as error:
-            LOG.warning("trade share (%s) on %s: %s", basis, day.date(), _one_line(error))
-            rows.append({"basis": basis, "error": _one_line(error)})
-            continue
-        period = share.reference_period
-        rows.append(
-            {
-                "basis": basis,
-                "side": share.side,
-                "denominator": share.denominator,
-                "value": share.value,
-                "low": share.low,
-                "high": share.high,
-                "numerator_usd": share.numerator_usd,
-                "denominator_usd": share.denominator_usd,
-                "crossings": list(share.crossings),
-                "reference_period": _period_label(period),
-                "notes": list(share.notes),
-            }
-        )
-    return rows
-
-
-def _period_label(period: object) -> str:
-    if period is None:
-        return ""
-    if isinstance(period, str):
-        return period
-    label = getattr(period, "label", None)
-    if label is not None:
-        return str(label)
-    if isinstance(period, (tuple, list)) and period:
-        return str(period[0])
-    return str(period)
-
-
-def _pct(value: object) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "n/a"
-    return f"{100 * float(value):.1f} %"  # type: ignore[arg-type]
-
-
-def render_summary(summary: dict[str, Any]) -> str:
-    """The summary of :func:`summarise` as text tables."""
-    parts = [f"{summary['dataset']} on {summary['date']}", ""]
-    parts.append(
-        _table(
-            ["holder", "side", "places", "contested", "area km²", "contested km²", "share"],
-            [
-                [
-                    r["actor"],
-                    r["side"],
-                    r["places"],
-                    r["contested"],
-                    r["area_km2"],
-                    r["contested_km2"],
-                    _pct(r["share"]),
-                ]
-                for r in summary["actors"]
-            ],
-        )
-    )
-    parts += [
-        "",
-        _table(
-            ["side", "area km²", "share"],
-            [[r["side"], r["area_km2"], _pct(r["share"])] for r in summary["sides"]],
-        ),
-    ]
-    if "townships" in summary:
-        parts += [
-            "",
-            _table(
-                ["side", "townships"],
-                [[r["side"], r["townships"]] for r in summary["townships"]],
-            ),
-        ]
-    trade = [r for r in summary["trade"] if "error" not in r]
-    if trade:
-        parts += [
-            "",
-            _table(
-                ["trade share", "side", "of", "value", "range", "reference period"],
-                [
-                    [
-                        f"basis {r['basis']}",
-                        r["side"],
-                        r["denominator"],
-                        _pct(r["value"]),
-                        f"{_pct(r['low'])} – {_pct(r['high'])}",
-                        r["reference_period"],
-                    ]
-                    for r in trade
-                ],
-            ),
-        ]
-    for row in summary["trade"]:
-        if "error" in row:
-            parts.append(f"trade share (basis {row['basis']}): not available: {row['error']}")
-    return "\n".join(parts)
-
-
 @main.command(short_help="Holders, areas, township counts and the trade share on a day.")
 @_date_option("The day to summarise (YYYY-MM-DD); default: the as-of date.")
 @click.option(
@@ -659,7 +360,7 @@ def summary(
     tl = _timeline(ds, townships)
     result = summarise(tl, day, townships=townships is not None, origin=origin)
     if fmt == "json":
-        click.echo(json.dumps(_jsonable(result), indent=2, ensure_ascii=False))
+        click.echo(json.dumps(jsonable(result), indent=2, ensure_ascii=False))
     else:
         click.echo(render_summary(result))
 
@@ -683,7 +384,7 @@ def crossings(date: pd.Timestamp | None, fmt: str, origin: str | None, data: Pat
     ds = _load(data)
     day = _in_range(ds, date) if date is not None else ds.as_of
     tl = _timeline(ds)
-    frame = crossings_at(tl, day, origin=origin or default_origin(ds))
+    frame = crossings_at(tl, day, origin=origin)
     table = pd.DataFrame(frame.drop(columns=frame.geometry.name))
     table.insert(len(table.columns), "lon", frame.geometry.x.round(6))
     table.insert(len(table.columns), "lat", frame.geometry.y.round(6))
@@ -692,11 +393,11 @@ def crossings(date: pd.Timestamp | None, fmt: str, origin: str | None, data: Pat
         buffer = io.StringIO()
         out = table.copy()
         for column in out.columns:
-            out[column] = out[column].map(lambda v: _jsonable(v) if not isinstance(v, str) else v)
+            out[column] = out[column].map(lambda v: jsonable(v) if not isinstance(v, str) else v)
         out.to_csv(buffer, index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
         click.echo(buffer.getvalue(), nl=False)
     elif fmt == "json":
-        records = [_jsonable(r) for r in table.to_dict("records")]
+        records = [jsonable(r) for r in table.to_dict("records")]
         click.echo(json.dumps({"date": day.date().isoformat(), "crossings": records}, indent=2))
     else:
         shown = [
@@ -716,7 +417,7 @@ def crossings(date: pd.Timestamp | None, fmt: str, origin: str | None, data: Pat
             if c in table.columns
         ]
         click.echo(f"Border crossings on {day.date()}")
-        click.echo(_table(shown, table[shown].to_numpy().tolist()))
+        click.echo(text_table(shown, table[shown].to_numpy().tolist()))
 
 
 # --------------------------------------------------------------------------- maps
@@ -937,104 +638,6 @@ def validate_cmd(paths: tuple[Path, ...], data: Path | None) -> None:
 
 
 # --------------------------------------------------------------------------- demo
-def headline_dates(dataset: Dataset, *, embedded: bool = True) -> list[tuple[pd.Timestamp, str]]:
-    """The days the demo summarises, each with why it was chosen.
-
-    Parameters
-    ----------
-    dataset : Dataset
-    embedded : bool
-        ``True`` for the embedded Shan State dataset: the :data:`HEADLINE_DATES`
-        (those within its range).  ``False`` for a user's own dataset, whose
-        story is another: its baseline, the middle of its range and its as-of date.
-
-    Examples
-    --------
-    >>> from types import SimpleNamespace
-    >>> ds = SimpleNamespace(baseline_date=pd.Timestamp("2024-01-01"),
-    ...                      as_of=pd.Timestamp("2024-12-31"))
-    >>> [(d.date().isoformat(), why) for d, why in headline_dates(ds, embedded=False)]
-    [('2024-01-01', 'baseline date'), ('2024-07-01', 'middle of the period'), ('2024-12-31', 'as-of date')]
-    """
-    if not embedded:
-        middle = (dataset.baseline_date + (dataset.as_of - dataset.baseline_date) / 2).normalize()
-        return [
-            (dataset.baseline_date, "baseline date"),
-            (middle, "middle of the period"),
-            (dataset.as_of, "as-of date"),
-        ]
-    chosen: list[tuple[pd.Timestamp, str]] = []
-    for text, why in HEADLINE_DATES:
-        day = dataset.as_of if text is None else pd.Timestamp(text)
-        if dataset.baseline_date <= day <= dataset.as_of and day not in {d for d, _ in chosen}:
-            chosen.append((day, why))
-    return chosen
-
-
-def write_series_csv(series: pd.DataFrame, path: Path) -> Path:
-    """Write a trade-share series as CSV: ISO dates, lists joined with ``;``, notes with ``|``."""
-    from territory.export.atomic import atomic_path
-
-    table = series.copy()
-    for column, joiner in (("crossings", ";"), ("posts", ";"), ("notes", " | ")):
-        if column in table.columns:
-            table[column] = table[column].map(
-                lambda v, j=joiner: j.join(map(str, v)) if isinstance(v, (list, tuple)) else v
-            )
-    with atomic_path(path) as temporary:
-        table.to_csv(temporary, index_label="date", date_format="%Y-%m-%d", lineterminator="\n")
-    return path
-
-
-def save_map(m: Any, path: Path) -> Path:
-    """Save a folium map atomically: an existing file is replaced only on success."""
-    from territory.export.atomic import atomic_path
-
-    with atomic_path(path) as temporary:
-        m.save(str(temporary))
-    return path
-
-
-def trade_chart(series: pd.DataFrame, path: Path, title: str) -> Path:
-    """A PNG chart of a trade-share series with its range (matplotlib, Agg)."""
-    try:
-        import matplotlib
-    except ImportError:
-        raise TerritoryError(
-            "the trade-share chart needs matplotlib: pip install matplotlib"
-        ) from None
-
-    matplotlib.use("Agg", force=True)
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(9, 4.5), dpi=110)
-    try:
-        index = pd.to_datetime(series.index)
-        ax.fill_between(
-            index,
-            100 * series["low"].astype(float),
-            100 * series["high"].astype(float),
-            step="post",
-            alpha=0.25,
-            label="range (low – high)",
-        )
-        ax.step(index, 100 * series["value"].astype(float), where="post", label="value")
-        ax.set_ylabel("share of border trade (%)")
-        ax.set_ylim(0, 100)
-        ax.set_title(title, fontsize=10)
-        ax.grid(alpha=0.3)
-        ax.legend(loc="upper left")
-        fig.autofmt_xdate()
-        fig.tight_layout()
-        from territory.export.atomic import atomic_path
-
-        with atomic_path(path) as temporary:
-            fig.savefig(temporary, format="png")
-    finally:
-        plt.close(fig)
-    return path
-
-
 @main.command(short_help="The main job: maps, layers, trade-share CSV and chart, summaries.")
 @click.option(
     "--out",
@@ -1057,7 +660,6 @@ def demo(out: Path, origin: str | None, data: Path | None) -> None:
     if not ds.baseline_date <= map_day <= ds.as_of:
         map_day = ds.as_of
     steps = _dates(ds, None, None, "W")
-    origin = origin or default_origin(ds)
     series_box: dict[str, pd.DataFrame] = {}
 
     def trade_series() -> Path:

@@ -43,6 +43,8 @@ __all__ = [
     "validate",
 ]
 
+#: The default road origin of the trade share, when the dataset has this place.
+DEFAULT_ORIGIN = "mandalay"
 #: A crossing must lie this close to an international border line.
 CROSSING_MAX_BORDER_DISTANCE_KM = 15.0
 #: A place further than this outside the country outline is an error.
@@ -94,6 +96,10 @@ class Dataset:
         The study area, the country outline and the international border lines.
     neighbours : geopandas.GeoDataFrame or None
         Neighbouring countries, for context maps.
+    origin : str or None
+        The place the junta's roads start from, for road reach in the trade
+        share: ``origin`` in ``dataset.json``, else ``mandalay`` when the
+        dataset has it, else None.
     """
 
     name: str
@@ -111,6 +117,7 @@ class Dataset:
     country: gpd.GeoDataFrame
     borders: gpd.GeoDataFrame
     neighbours: gpd.GeoDataFrame | None = None
+    origin: str | None = DEFAULT_ORIGIN
 
     def __repr__(self) -> str:
         return (
@@ -316,8 +323,17 @@ class _Loader:
             or any(s is None for s in shapes.values())
         ):
             return None
-        name, baseline_date, as_of = meta
+        name, baseline_date, as_of, origin = meta
         places = self.places(tables["places"], shapes["country"], shapes["borders"])
+        if origin is None:
+            origin = DEFAULT_ORIGIN if DEFAULT_ORIGIN in places.index else None
+        elif origin not in places.index:
+            self.problem(
+                meta_path,
+                None,
+                "origin",
+                f"unknown place id {origin!r}; expected a place of places.csv",
+            )
         actors = tables["actors"].set_index("id", drop=False).rename_axis(None)
         self.check_actors(actors)
         self.check_references(tables, places.index, actors.index)
@@ -340,9 +356,10 @@ class _Loader:
             country=shapes["country"],
             borders=shapes["borders"],
             neighbours=neighbours,
+            origin=origin,
         )
 
-    def metadata(self, path: Path) -> tuple[str, pd.Timestamp, pd.Timestamp] | None:
+    def metadata(self, path: Path) -> tuple[str, pd.Timestamp, pd.Timestamp, str | None] | None:
         try:
             meta = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
@@ -368,7 +385,13 @@ class _Loader:
                 path, None, "as_of", f"{dates['as_of'].date()} is not after baseline_date"
             )
             return None
-        return str(meta.get("name", self.root.name)), dates["baseline_date"], dates["as_of"]
+        origin = meta.get("origin")
+        return (
+            str(meta.get("name", self.root.name)),
+            dates["baseline_date"],
+            dates["as_of"],
+            origin,
+        )
 
     def boundary(self, relative: str) -> gpd.GeoDataFrame | None:
         path = self.root / relative
@@ -424,19 +447,26 @@ class _Loader:
         return parsed
 
     def cells(self, path: Path, raw: pd.Series, column: Column) -> pd.Series:
-        values: list[object] = []
-        for row, text in _rows(raw):
-            if text == "":
-                if column.required:
-                    self.problem(
-                        path, row, column.name, f"empty; a {column.kind} value is required"
-                    )
-                values.append([] if column.kind == "list" else None)
-                continue
-            value, expected = _parse_cell(text, column)
-            if expected is not None:
-                self.problem(path, row, column.name, f"{text!r} is not valid: expected {expected}")
-            values.append(value)
+        # Parse each distinct text once; report problems row by row, in row order.
+        codes, texts = pd.factorize(raw, sort=False)
+        parsed = [_parse_cell(text, column) if text != "" else (None, None) for text in texts]
+        empty = np.array([text == "" for text in texts], dtype=bool)
+        wrong = np.array([expected is not None for _, expected in parsed], dtype=bool)
+        flagged = (empty & column.required) | wrong
+        for position in np.flatnonzero(flagged[codes]):
+            row, code = int(raw.index[position]) + 2, codes[position]
+            if empty[code]:
+                self.problem(path, row, column.name, f"empty; a {column.kind} value is required")
+            else:
+                self.problem(
+                    path, row, column.name, f"{texts[code]!r} is not valid: expected {parsed[code][1]}"
+                )
+        distinct = np.empty(len(texts), dtype=object)
+        for number, (value, _) in enumerate(parsed):
+            distinct[number] = value
+        values = distinct[codes]
+        if column.kind == "list":  # every row gets its own list
+            values = [[] if value is None else list(value) for value in values]
         series = pd.Series(values, index=raw.index, dtype=object, name=column.name)
         if column.kind == "date":
             return pd.to_datetime(series)
@@ -476,37 +506,40 @@ class _Loader:
         from_country = distance_km(lon, lat, outline)
         swapped_from_country = distance_km(lat, lon, outline)
         from_border = distance_km(lon, lat, lines)
-        for position in range(len(table)):
-            row, place = position + 2, table.iloc[position]
-            if pd.notna(place["population"]) and pd.isna(place["population_source"]):
+        crossing = (table["kind"] == "crossing").to_numpy()
+        no_source = (table["population"].notna() & table["population_source"].isna()).to_numpy()
+        no_partner = crossing & table["partner_country"].isna().to_numpy()
+        no_official = crossing & table["official"].isna().to_numpy()
+        located = (table["lon"].notna() & table["lat"].notna()).to_numpy()
+        outside = located & (from_country > NEIGHBOURHOOD_KM)
+        off_border = (
+            located & ~outside & crossing & (from_border > CROSSING_MAX_BORDER_DISTANCE_KM)
+        )
+        flagged = no_source | no_partner | no_official | outside | off_border
+        ids, lons, lats = (table[c].to_numpy() for c in ("id", "lon", "lat"))
+        for position in np.flatnonzero(flagged):  # row by row, as a reader would list them
+            row = int(position) + 2
+            if no_source[position]:
                 self.problem(
                     path, row, "population_source", "empty; a population needs its source"
                 )
-            if place["kind"] == "crossing":
-                for column in ("partner_country", "official"):
-                    if pd.isna(place[column]):
-                        self.problem(
-                            path, row, column, "empty; required for a place of kind crossing"
-                        )
-            if pd.isna(place["lon"]) or pd.isna(place["lat"]):
-                continue  # already reported as unparseable
-            if from_country[position] > NEIGHBOURHOOD_KM:
+            for column, empty in (("partner_country", no_partner), ("official", no_official)):
+                if empty[position]:
+                    self.problem(path, row, column, "empty; required for a place of kind crossing")
+            if outside[position]:
                 hint = (
                     "lon and lat look swapped"
                     if swapped_from_country[position] <= NEIGHBOURHOOD_KM
                     else f"it lies more than {NEIGHBOURHOOD_KM:.0f} km outside the country outline"
                 )
-                self.problem(path, row, "lon", f"({place['lon']}, {place['lat']}): {hint}")
-            elif (
-                place["kind"] == "crossing"
-                and from_border[position] > CROSSING_MAX_BORDER_DISTANCE_KM
-            ):
+                self.problem(path, row, "lon", f"({lons[position]}, {lats[position]}): {hint}")
+            elif off_border[position]:
                 self.problem(
                     path,
                     row,
                     "lon",
-                    f"crossing {place['id']!r} is {from_border[position]:.1f} km from the international "
-                    f"border; expected at most {CROSSING_MAX_BORDER_DISTANCE_KM:.0f} km",
+                    f"crossing {ids[position]!r} is {from_border[position]:.1f} km from the "
+                    f"international border; expected at most {CROSSING_MAX_BORDER_DISTANCE_KM:.0f} km",
                 )
         places = places.set_index("id", drop=False).rename_axis(None)
         return places
@@ -531,9 +564,10 @@ class _Loader:
                 known = {"place": place_ids, "actor": actor_ids}.get(column.kind)
                 if known is None:
                     continue
-                for row, value in _rows(tables[key][column.name]):
-                    if value is not None and value not in known:
-                        self.problem(path, row, column.name, f"unknown {column.kind} id {value!r}")
+                values = tables[key][column.name]
+                unknown = values.notna() & ~values.isin(known)
+                for row, value in _rows(values[unknown]):
+                    self.problem(path, row, column.name, f"unknown {column.kind} id {value!r}")
         path = self.root / SPECS["routes"].path
         for row, stops in _rows(tables["routes"]["places"]):
             for stop in stops:
@@ -562,36 +596,44 @@ class _Loader:
     ) -> pd.DataFrame:
         path = self.root / SPECS["events"].path
         events = table.assign(row=np.arange(len(table)) + 2)
-        for event in events.to_dict("records"):
-            row, date = int(event["row"]), event["date"]
-            if event["place"] is None and event["kind"] != "ceasefire":
+        date, reported, kind = events["date"], events["reported"], events["kind"]
+        no_place = (events["place"].isna() & (kind != "ceasefire")).to_numpy()
+        dated = date.notna().to_numpy()
+        out_of_range = dated & ((date <= baseline_date) | (date > as_of)).to_numpy()
+        uncertainty = pd.to_timedelta(events["date_uncertainty_days"].fillna(0).astype(int), "D")
+        earliest = date - uncertainty
+        late_or_early = (
+            dated
+            & reported.notna().to_numpy()
+            & ((reported < earliest) | (reported > as_of)).to_numpy()
+        )
+        for position in np.flatnonzero(no_place | out_of_range | late_or_early):
+            row = int(position) + 2
+            if no_place[position]:
                 self.problem(
                     path,
                     row,
                     "place",
-                    f"empty; only a ceasefire may omit the place (kind is {event['kind']!r})",
+                    f"empty; only a ceasefire may omit the place (kind is {kind.iloc[position]!r})",
                 )
-            if pd.isna(date):
-                continue
-            if date <= baseline_date or date > as_of:
+            day = date.iloc[position]
+            if out_of_range[position]:
                 self.problem(
                     path,
                     row,
                     "date",
-                    f"{date.date()} is outside the data's range: expected after the baseline "
+                    f"{day.date()} is outside the data's range: expected after the baseline "
                     f"{baseline_date.date()} and on or before the as-of date {as_of.date()}",
                 )
-            reported = event["reported"]
-            if pd.notna(reported):
-                earliest = date - pd.Timedelta(days=int(event["date_uncertainty_days"] or 0))
-                if reported < earliest or reported > as_of:
-                    self.problem(
-                        path,
-                        row,
-                        "reported",
-                        f"{reported.date()} is not within [{earliest.date()}, {as_of.date()}]: a report cannot "
-                        "precede the event's window or follow the as-of date",
-                    )
+            if late_or_early[position]:
+                self.problem(
+                    path,
+                    row,
+                    "reported",
+                    f"{reported.iloc[position].date()} is not within "
+                    f"[{earliest.iloc[position].date()}, {as_of.date()}]: a report cannot "
+                    "precede the event's window or follow the as-of date",
+                )
         events["reported"] = events["reported"].fillna(events["date"])
         events = events.sort_values(["date", "event_id"], kind="stable").reset_index(drop=True)
         self.check_holder_chain(events, baseline)
@@ -601,29 +643,37 @@ class _Loader:
         """Each event's ``from_actor`` must be the holder the log gives at that date."""
         path = self.root / SPECS["events"].path
         holder = dict(zip(baseline["place"], baseline["holder"], strict=True))
-        since: dict[str, str] = {}
-        for event in events.to_dict("records"):
-            place = event["place"]
-            if (
-                event["kind"] == "ceasefire"
-                or place is None
-                or place not in holder
-                or pd.isna(event["date"])
-            ):
-                continue
-            expected = holder[place]
-            if event["from_actor"] != expected:
-                origin = since.get(place, "the baseline")
-                self.problem(
-                    path,
-                    int(event["row"]),
-                    "from_actor",
-                    f"{event['from_actor']!r} is not the holder of {place!r} on {event['date'].date()}: "
-                    f"the log says {expected!r} (from {origin})",
-                )
-            if event["kind"] in HOLDER_CHANGING_KINDS:
-                holder[place] = event["to_actor"]
-                since[place] = f"row {int(event['row'])}"
+        kind, place = events["kind"], events["place"]
+        counted = (
+            (kind != "ceasefire") & place.notna() & place.isin(list(holder)) & events["date"].notna()
+        )
+        log = events.loc[counted]
+        places = log["place"].to_numpy(dtype=object)
+        changes = log["kind"].isin(list(HOLDER_CHANGING_KINDS)).to_numpy()
+        # For each event, the position of the last holder-changing event before it
+        # at the same place (-1: none, the baseline holds).
+        own = pd.Series(np.where(changes, np.arange(len(log)), -1), dtype=float)
+        previous = own.groupby(places).shift(1).fillna(-1.0).groupby(places).cummax()
+        previous = previous.to_numpy(dtype=np.int64)
+        to_actor = log["to_actor"].to_numpy(dtype=object)
+        from_actor = log["from_actor"].to_numpy(dtype=object)
+        rows = log["row"].to_numpy()
+        expected = [
+            to_actor[before] if before >= 0 else holder[pid]
+            for before, pid in zip(previous, places, strict=True)
+        ]
+        wrong = [given != want for given, want in zip(from_actor, expected, strict=True)]
+        for position in np.flatnonzero(np.array(wrong, dtype=bool)):
+            before = previous[position]
+            origin = f"row {int(rows[before])}" if before >= 0 else "the baseline"
+            self.problem(
+                path,
+                int(rows[position]),
+                "from_actor",
+                f"{from_actor[position]!r} is not the holder of {places[position]!r} on "
+                f"{log['date'].iloc[position].date()}: "
+                f"the log says {expected[position]!r} (from {origin})",
+            )
 
     def check_trade(self, trade: pd.DataFrame) -> None:
         path = self.root / SPECS["trade"].path

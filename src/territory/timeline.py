@@ -107,7 +107,9 @@ def _build_states(
     events = events.sort_values(["date", "event_id"], kind="stable")
     columns = ["place", "date", "event_id", "kind", "to_actor", "confidence", "source"]
     by_place: dict[str, list[dict[str, Any]]] = {}
-    for item in events[columns].to_dict("records"):
+    values = [events[column].to_numpy(dtype=object) for column in columns]
+    for row in zip(*values, strict=True):
+        item = dict(zip(columns, row, strict=True))
         by_place.setdefault(item["place"], []).append(item)
     one_day = pd.Timedelta(days=1)
     rows: list[dict[str, Any]] = []
@@ -181,16 +183,16 @@ def _build_states(
     days = np.unique(records["valid_from"].to_numpy(dtype="datetime64[ns]"))
     position = {pid: i for i, pid in enumerate(place_ids)}
     holder = np.empty((len(days), len(place_ids)), dtype=np.int32)
-    record = np.empty((len(days), len(place_ids)), dtype=np.int64)
     starts = np.searchsorted(days, records["valid_from"].to_numpy(dtype="datetime64[ns]"))
-    ends = np.append(starts[1:], len(days))
-    last_of_place = records["valid_to"].isna().to_numpy()
-    ends = np.where(last_of_place, len(days), ends)
     codes = records["holder"].map(actor_code).to_numpy()
     columns = records["place"].map(position).to_numpy()
-    for i, (start, end) in enumerate(zip(starts, ends, strict=True)):
-        holder[start:end, columns[i]] = codes[i]
-        record[start:end, columns[i]] = i
+    # Each place's records run in time order with rising row numbers, and its
+    # first starts on the baseline day: mark where each record starts, then
+    # carry the latest mark down the days.
+    record = np.full((len(days), len(place_ids)), -1, dtype=np.int64)
+    record[starts, columns] = np.arange(len(records))
+    np.maximum.accumulate(record, axis=0, out=record)
+    holder[:] = codes[record]
     return _States(days, holder, record, records)
 
 

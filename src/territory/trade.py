@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from territory.errors import DataError, DateRangeError, TerritoryError
-from territory.routes import DEFAULT_ORIGIN, JUNTA, junta_reach, route_graph
+from territory.routes import JUNTA, junta_reach, route_graph
 from territory.schema import SIDES
 from territory.trade_periods import (
     Basket,
@@ -146,7 +146,7 @@ def crossings_at(
     date: Any,
     *,
     reference_period: str | ReferencePeriod | tuple[Any, Any] | None = None,
-    origin: str = DEFAULT_ORIGIN,
+    origin: str | None = None,
 ) -> gpd.GeoDataFrame:
     """Every gate (crossing or trade zone) on ``date``: holder, reach and trade value.
 
@@ -159,8 +159,9 @@ def crossings_at(
         The trade period for every row.  By default each post takes its own
         latest full fiscal year ending before ``date`` or, when it has none,
         its latest period ending before ``date``; the row says which.
-    origin : str
-        Where the junta's road network starts (see :func:`territory.routes.junta_reach`).
+    origin : str, optional
+        Where the junta's road network starts (see :func:`territory.routes.junta_reach`);
+        default: the dataset's ``origin``.
 
     Returns
     -------
@@ -226,7 +227,7 @@ def trade_share(
     basis: str = "held",
     denominator: str = "all_border",
     reference_period: str | ReferencePeriod | tuple[Any, Any] | None = None,
-    origin: str = DEFAULT_ORIGIN,
+    origin: str | None = None,
 ) -> TradeShare:
     """The share of border trade through gates that ``side`` holds, or the junta cannot reach.
 
@@ -257,8 +258,8 @@ def trade_share(
         :meth:`~territory.trade_periods.TradeBook.default`; the first note
         says which and why).  Posts the period lacks are estimated, and
         said so.
-    origin : str
-        Where the junta's road network starts.
+    origin : str, optional
+        Where the junta's road network starts; default: the dataset's ``origin``.
 
     Returns
     -------
@@ -339,7 +340,7 @@ def trade_share_series(
             f"trade_share_series: unknown option(s) {sorted(unknown)}; expected side, basis, "
             "denominator, reference_period or origin"
         )
-    model = _model(tl, options.get("origin", DEFAULT_ORIGIN))
+    model = _model(tl, options.get("origin"))
     query = model.query(
         options.get("side", "resistance"),
         options.get("basis", "held"),
@@ -403,7 +404,15 @@ _MODELS: dict[tuple[int, str], tuple[weakref.ref, _Model]] = {}
 _MODELS_KEPT = 8
 
 
-def _model(tl: Timeline, origin: str) -> _Model:
+def _model(tl: Timeline, origin: str | None) -> _Model:
+    dataset = getattr(tl, "dataset", None)
+    if origin is None:
+        origin = getattr(dataset, "origin", None)
+    if origin is None and dataset is not None:
+        raise TerritoryError(
+            "origin: the dataset names no road origin; pass origin=<place id> "
+            "or set 'origin' in its dataset.json"
+        )
     key = (id(tl), origin)
     kept = _MODELS.get(key)
     if kept is not None and kept[0]() is tl:
@@ -447,7 +456,7 @@ class _State:
 class _Model:
     """One timeline's gates, road graph and trade book, shared by every date asked for."""
 
-    def __init__(self, tl: Timeline, origin: str) -> None:
+    def __init__(self, tl: Timeline, origin: str | None) -> None:
         dataset = getattr(tl, "dataset", None)
         if dataset is None or not callable(getattr(tl, "places_at", None)):
             raise TerritoryError(

@@ -25,6 +25,7 @@ Examples
 
 from __future__ import annotations
 
+import datetime
 import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
@@ -255,7 +256,7 @@ def write_geotiff(
     Parameters
     ----------
     tl : ControlTimeline
-    dates : iterable of date-likes
+    dates : date-like or iterable of date-likes
         Each must lie in ``[baseline_date, as_of]`` of the dataset.
     path : str or Path
         The ``.tif`` to write (an existing file is replaced only on success).
@@ -280,6 +281,8 @@ def write_geotiff(
     code (contest status is in the vector layers, not here).
     """
     ds = tl.dataset
+    if isinstance(dates, (str, pd.Timestamp, datetime.date)):
+        dates = [dates]  # one date, not an iterable of characters
     stamps = [pd.Timestamp(d).normalize() for d in dates]
     for stamp in stamps:
         if stamp < ds.baseline_date or stamp > ds.as_of:
