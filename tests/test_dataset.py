@@ -44,8 +44,8 @@ def _write(root: Path, relative: str, frame: pd.DataFrame) -> None:
 
 
 def test_embedded_dataset_counts(shan: territory.Dataset) -> None:
-    assert len(shan.places) >= 120
-    assert len(shan.events) >= 80
+    assert len(shan.places) >= 120, f"{len(shan.places)} places"
+    assert len(shan.events) >= 80, f"{len(shan.events)} events"
     assert {
         "SAC",
         "MNDAA",

@@ -459,7 +459,10 @@ class _Loader:
                 self.problem(path, row, column.name, f"empty; a {column.kind} value is required")
             else:
                 self.problem(
-                    path, row, column.name, f"{texts[code]!r} is not valid: expected {parsed[code][1]}"
+                    path,
+                    row,
+                    column.name,
+                    f"{texts[code]!r} is not valid: expected {parsed[code][1]}",
                 )
         distinct = np.empty(len(texts), dtype=object)
         for number, (value, _) in enumerate(parsed):
@@ -645,7 +648,10 @@ class _Loader:
         holder = dict(zip(baseline["place"], baseline["holder"], strict=True))
         kind, place = events["kind"], events["place"]
         counted = (
-            (kind != "ceasefire") & place.notna() & place.isin(list(holder)) & events["date"].notna()
+            (kind != "ceasefire")
+            & place.notna()
+            & place.isin(list(holder))
+            & events["date"].notna()
         )
         log = events.loc[counted]
         places = log["place"].to_numpy(dtype=object)

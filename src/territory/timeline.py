@@ -66,6 +66,7 @@ import shapely
 
 from territory.crs import MYANMAR_ALBERS, WGS84
 from territory.dataset import Dataset
+from territory.dates import to_day
 from territory.errors import DataError, DateRangeError, TerritoryError, UnknownPlaceError
 from territory.population import census_population, raster_population
 from territory.zones import build_zones, check_townships, township_seats
@@ -77,6 +78,8 @@ MODELS = ("nearest",)
 #: What :meth:`ControlTimeline.series` can measure.
 MEASURES = ("area_km2", "population", "places", "townships")
 _HOLDER_CHANGING = ("capture", "handover")
+#: Distinct states per bincount in ``ControlTimeline._table``.
+_TABLE_CHUNK = 256
 _CONFIDENCE_RANK = {"low": 0, "medium": 1, "high": 2}
 
 
@@ -310,25 +313,9 @@ class ControlTimeline:
     # ------------------------------------------------------------------ inputs
     def _day(self, value: Any, name: str, last: pd.Timestamp | None = None) -> pd.Timestamp:
         """A day in the timeline's range, or an error naming ``name``."""
-        try:
-            day = pd.Timestamp(value)
-        except (TypeError, ValueError) as error:
-            raise TerritoryError(
-                f"{name}: {value!r} is not a date; expected YYYY-MM-DD"
-            ) from error
-        if pd.isna(day):
-            raise TerritoryError(f"{name}: {value!r} is not a date; expected YYYY-MM-DD")
-        if day.tzinfo is not None:
-            raise TerritoryError(f"{name}: {value!r} has a time zone; expected a plain day")
-        day = day.normalize()
-        first = self.dataset.baseline_date
-        last = self.as_of if last is None else last
-        if day < first or day > last:
-            raise DateRangeError(
-                f"{name}: {day.date()} is outside the timeline; expected a day from the "
-                f"baseline {first.date()} to the as-of date {last.date()}"
-            )
-        return day
+        return to_day(
+            value, name, self.dataset.baseline_date, self.as_of if last is None else last
+        )
 
     @cached_property
     def _names(self) -> dict[str, set[str]]:
@@ -419,6 +406,23 @@ class ControlTimeline:
     @cached_property
     def _zone_albers(self) -> np.ndarray:
         return self.zones.geometry.to_crs(MYANMAR_ALBERS).to_numpy()
+
+    @cached_property
+    def _zones_cover(self) -> bool:
+        """Whether the zones form a valid coverage (no overlaps, edges that match)."""
+        return bool(shapely.coverage_is_valid(self._zone_albers))
+
+    def _union(self, mask: np.ndarray) -> shapely.Geometry:
+        """The union of the zones in ``mask`` (Albers).
+
+        Zones that form a valid coverage are merged along their shared edges
+        (:func:`shapely.coverage_union_all`, several times faster); the result
+        covers exactly the same ground as :func:`shapely.union_all`, which is
+        used otherwise.
+        """
+        if self._zones_cover:
+            return shapely.coverage_union_all(self._zone_albers[mask])
+        return shapely.union_all(self._zone_albers[mask])
 
     @cached_property
     def _seats(self) -> pd.DataFrame:
@@ -540,7 +544,7 @@ class ControlTimeline:
                         else {}
                     ),
                     "zones": int(mask.sum()),
-                    "geometry": shapely.union_all(self._zone_albers[mask]),
+                    "geometry": self._union(mask),
                 }
             )
         frame = gpd.GeoDataFrame(out, geometry="geometry", crs=MYANMAR_ALBERS).to_crs(WGS84)
@@ -734,7 +738,7 @@ class ControlTimeline:
                     ),
                     "zones": len(mask),
                     "places": ";".join(self.zones.index[mask]),
-                    "geometry": shapely.union_all(self._zone_albers[mask]),
+                    "geometry": self._union(mask),
                 }
             )
         columns = [
@@ -787,18 +791,23 @@ class ControlTimeline:
     def _table(self, states: _States, by: str, measure: str) -> np.ndarray:
         """Measure per distinct state and group: shape (states, groups)."""
         columns, weights = self._weights(measure)
-        codes = states.holder[:, columns]
-        n_groups = len(self.actor_ids)
-        if by == "side":
-            codes = self._side_of_code[codes]
-            n_groups = len(self.side_ids)
-        offsets = codes + (np.arange(len(states.days)) * n_groups)[:, None]
-        flat = np.bincount(
-            offsets.ravel(),
-            weights=np.broadcast_to(weights, codes.shape).ravel(),
-            minlength=len(states.days) * n_groups,
-        )
-        return flat.reshape(len(states.days), n_groups)
+        n_groups = len(self.actor_ids) if by == "actor" else len(self.side_ids)
+        n_days = len(states.days)
+        out = np.empty((n_days, n_groups))
+        # A few hundred states at a time: the same sums in the same order as one
+        # bincount over every state, without the full-size temporaries.
+        chunk = _TABLE_CHUNK
+        tiled = np.tile(weights, min(chunk, n_days))
+        for first in range(0, n_days, chunk):
+            codes = states.holder[first : first + chunk, columns]
+            if by == "side":
+                codes = self._side_of_code[codes]
+            rows = len(codes)
+            offsets = codes + (np.arange(rows) * n_groups)[:, None]
+            out[first : first + rows] = np.bincount(
+                offsets.ravel(), weights=tiled[: offsets.size], minlength=rows * n_groups
+            ).reshape(rows, n_groups)
+        return out
 
     def series(
         self,

@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import numpy as np
 import pandas as pd
 
+from territory.dates import to_day
 from territory.errors import DataError, DateRangeError, TerritoryError
 from territory.routes import JUNTA, junta_reach, route_graph
 from territory.schema import SIDES
@@ -493,24 +494,7 @@ class _Model:
 
     # arguments
     def day(self, value: Any, name: str) -> pd.Timestamp:
-        try:
-            day = pd.Timestamp(value)
-        except (TypeError, ValueError) as error:
-            raise TerritoryError(
-                f"{name}: {value!r} is not a date; expected YYYY-MM-DD"
-            ) from error
-        if day is pd.NaT or pd.isna(day):
-            raise TerritoryError(f"{name}: {value!r} is not a date; expected YYYY-MM-DD")
-        if day.tzinfo is not None:
-            raise TerritoryError(f"{name}: {value!r} has a time zone; expected a plain day")
-        day = day.normalize()
-        first, last = self.first, self.last
-        if day < first or day > last:
-            raise DateRangeError(
-                f"{name}: {day.date()} is outside the data; expected a day from the baseline "
-                f"{first.date()} to the as-of date {last.date()}"
-            )
-        return day
+        return to_day(value, name, self.first, self.last)
 
     def query(self, side: str | Iterable[str], basis: str, denominator: str) -> _Query:
         sides = frozenset(side.split("+") if isinstance(side, str) else side)
