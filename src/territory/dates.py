@@ -19,7 +19,7 @@ import pandas as pd
 
 from territory.errors import DateRangeError, TerritoryError
 
-__all__ = ["to_day"]
+__all__ = ["day_range", "to_day"]
 
 
 def to_day(value: Any, name: str, first: pd.Timestamp, last: pd.Timestamp) -> pd.Timestamp:
@@ -55,3 +55,23 @@ def to_day(value: Any, name: str, first: pd.Timestamp, last: pd.Timestamp) -> pd
             f"{first.date()} to the as-of date {last.date()}"
         )
     return day
+
+
+def day_range(
+    start: Any, end: Any, freq: str, first: pd.Timestamp, last: pd.Timestamp
+) -> pd.DatetimeIndex:
+    """The days from ``start`` to ``end`` at ``freq``, both checked against ``[first, last]``.
+
+    Examples
+    --------
+    >>> first, last = pd.Timestamp("2023-10-26"), pd.Timestamp("2025-12-23")
+    >>> day_range("2024-01-01", "2024-01-03", "D", first, last).day.tolist()
+    [1, 2, 3]
+    """
+    start_day, end_day = to_day(start, "start", first, last), to_day(end, "end", first, last)
+    if end_day < start_day:
+        raise DateRangeError(f"end: {end_day.date()} is before start {start_day.date()}")
+    try:
+        return pd.date_range(start_day, end_day, freq=freq).normalize()
+    except ValueError as error:
+        raise TerritoryError(f"freq: {freq!r} is not a pandas frequency ({error})") from error

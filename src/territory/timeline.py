@@ -66,8 +66,8 @@ import shapely
 
 from territory.crs import MYANMAR_ALBERS, WGS84
 from territory.dataset import Dataset
-from territory.dates import to_day
-from territory.errors import DataError, DateRangeError, TerritoryError, UnknownPlaceError
+from territory.dates import day_range, to_day
+from territory.errors import DataError, TerritoryError, UnknownPlaceError
 from territory.population import census_population, raster_population
 from territory.zones import build_zones, check_townships, township_seats
 
@@ -863,12 +863,7 @@ class ControlTimeline:
             )
         first = self._day(self.baseline_date if start is None else start, "start")
         last = self._day(self.as_of if end is None else end, "end")
-        if last < first:
-            raise DateRangeError(f"end: {last.date()} is before start {first.date()}")
-        try:
-            dates = pd.date_range(first, last, freq=freq)
-        except ValueError as error:
-            raise TerritoryError(f"freq: {freq!r} is not a pandas frequency ({error})") from error
+        dates = day_range(first, last, freq, self.baseline_date, self.as_of)
         labels = self.actor_ids if by == "actor" else self.side_ids
         key = (by, measure)
         if key not in self._tables:

@@ -35,8 +35,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 import numpy as np
 import pandas as pd
 
-from territory.dates import to_day
-from territory.errors import DataError, DateRangeError, TerritoryError
+from territory.dates import day_range, to_day
+from territory.errors import DataError, TerritoryError
 from territory.routes import JUNTA, junta_reach, route_graph
 from territory.schema import SIDES
 from territory.trade_periods import (
@@ -347,14 +347,7 @@ def trade_share_series(
         options.get("basis", "held"),
         options.get("denominator", "all_border"),
     )
-    first, last = model.day(start, "start"), model.day(end, "end")
-    if last < first:
-        raise DateRangeError(f"end: {last.date()} is before start {first.date()}")
-    try:
-        dates = pd.date_range(first, last, freq=freq)
-    except ValueError as error:
-        raise TerritoryError(f"freq: {freq!r} is not a pandas frequency ({error})") from error
-    dates = dates.normalize()
+    dates = day_range(start, end, freq, model.first, model.last)
     state_keys = np.searchsorted(model.change_dates, dates.to_numpy(), side="right")
     fixed = options.get("reference_period")
     rows: list[dict[str, Any]] = []

@@ -1,0 +1,385 @@
+"""Run a timeline's per-date work, and the writing of raster stacks, on Dask.
+
+Needs the optional extra ``territory[dask]`` (``dask[array]`` and
+``distributed``); without it this module still imports, and each function
+raises :class:`~territory.errors.TerritoryError` saying what to install.
+Every function gives exactly what the in-memory path gives:
+
+* :func:`series` computes the measure of every distinct state in blocks of
+  states, one Dask task per block (the same sums, in the same order, as
+  :meth:`ControlTimeline.series <territory.timeline.ControlTimeline.series>`);
+* :func:`at_many` dissolves the zones for many dates, one Dask task per
+  distinct state (the same dissolve as :meth:`ControlTimeline.at`);
+* :func:`write_geotiff_chunked` writes the GeoTIFF of
+  :func:`territory.export.write_geotiff` window by window: each window of
+  each band is rasterized and relabelled in its own task, so neither the zone
+  grid nor a whole band is ever held in memory.
+
+Tasks run on the active ``distributed.Client`` when there is one, else on
+Dask's threaded scheduler.  The geometry work (GEOS, GDAL) releases the GIL,
+so threads run in parallel.
+
+Examples
+--------
+>>> import territory
+>>> from territory import parallel
+>>> tl = territory.ControlTimeline(territory.load_shan())
+>>> s = parallel.series(tl, "2023-10-26", "2023-12-31") if parallel.available() else None
+>>> s is None or s.equals(territory.ControlTimeline(tl.dataset).series("2023-10-26", "2023-12-31"))
+True
+"""
+
+from __future__ import annotations
+
+import datetime
+import importlib.util
+import json
+import math
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from territory.crs import MYANMAR_ALBERS
+from territory.errors import DateRangeError, TerritoryError
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+    from territory.timeline import ControlTimeline
+
+__all__ = ["at_many", "available", "series", "write_geotiff_chunked"]
+
+_INSTALL = "pip install 'territory[dask]'  (dask[array] and distributed)"
+
+
+def available() -> bool:
+    """Whether Dask and distributed are installed.
+
+    Examples
+    --------
+    >>> isinstance(available(), bool)
+    True
+    """
+    return all(importlib.util.find_spec(name) is not None for name in ("dask", "distributed"))
+
+
+def _require() -> None:
+    if not available():
+        raise TerritoryError(f"territory.parallel needs Dask; install it with {_INSTALL}")
+
+
+def _compute(*collections: Any) -> tuple[Any, ...]:
+    """Compute on the active distributed client, or on threads without one."""
+    import dask
+
+    try:
+        from distributed import get_client
+
+        get_client()
+        scheduler = None  # the client's
+    except (ImportError, ValueError):
+        scheduler = "threads"
+    return dask.compute(*collections, scheduler=scheduler)
+
+
+def _block_table(
+    holder: np.ndarray,
+    columns: np.ndarray,
+    weights: np.ndarray,
+    side_of_code: np.ndarray | None,
+    n_groups: int,
+) -> np.ndarray:
+    """Measure per state and group for one block of states (as ``_table`` does)."""
+    codes = holder[:, columns]
+    if side_of_code is not None:
+        codes = side_of_code[codes]
+    rows = len(codes)
+    offsets = codes + (np.arange(rows) * n_groups)[:, None]
+    flat = np.bincount(offsets.ravel(), weights=np.tile(weights, rows), minlength=rows * n_groups)
+    return flat.reshape(rows, n_groups)
+
+
+def series(
+    tl: ControlTimeline,
+    start: Any = None,
+    end: Any = None,
+    freq: str = "D",
+    *,
+    by: str = "side",
+    measure: str = "area_km2",
+    states_per_task: int = 256,
+) -> pd.DataFrame:
+    """:meth:`ControlTimeline.series` with the per-state table computed on Dask.
+
+    Parameters
+    ----------
+    tl : ControlTimeline
+    start, end, freq, by, measure
+        As for :meth:`ControlTimeline.series` (``bounds`` is not offered).
+    states_per_task : int, default 256
+        Distinct states per Dask task.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Equal, value for value, to ``tl.series(start, end, freq, by=by,
+        measure=measure)``; the table is cached on ``tl`` like the in-memory
+        one.
+
+    Raises
+    ------
+    TerritoryError
+        Without Dask, or for an invalid ``by``, ``measure`` or
+        ``states_per_task``.
+    """
+    _require()
+    import dask.array as da
+
+    from territory.timeline import MEASURES
+
+    if by not in ("actor", "side"):
+        raise TerritoryError(f"by: {by!r} is not valid; expected 'actor' or 'side'")
+    if measure not in MEASURES:
+        raise TerritoryError(
+            f"measure: {measure!r} is not valid; expected one of {list(MEASURES)}"
+        )
+    if not (isinstance(states_per_task, int) and states_per_task > 0):
+        raise TerritoryError(f"states_per_task: {states_per_task!r}; expected a positive int")
+    key = (by, measure)
+    if key not in tl._tables:
+        columns, weights = tl._weights(measure)
+        n_groups = len(tl.actor_ids) if by == "actor" else len(tl.side_ids)
+        side_of_code = tl._side_of_code if by == "side" else None
+        holder = da.from_array(tl._states.holder, chunks=(states_per_task, -1))
+        table = holder.map_blocks(
+            _block_table,
+            columns,
+            weights,
+            side_of_code,
+            n_groups,
+            chunks=(holder.chunks[0], (n_groups,)),
+            dtype=float,
+        )
+        tl._tables[key] = _compute(table)[0]
+    return tl.series(start, end, freq, by=by, measure=measure)
+
+
+def at_many(
+    tl: ControlTimeline, dates: Iterable[Any], *, by: str = "actor"
+) -> list[gpd.GeoDataFrame]:
+    """:meth:`ControlTimeline.at` for many dates, one Dask task per distinct state.
+
+    Parameters
+    ----------
+    tl : ControlTimeline
+    dates : iterable of date-like
+    by : {"actor", "side"}
+
+    Returns
+    -------
+    list of geopandas.GeoDataFrame
+        ``[tl.at(d, by=by) for d in dates]``; the dissolves are cached on
+        ``tl`` like the in-memory ones.
+
+    Raises
+    ------
+    TerritoryError
+        Without Dask, or for an invalid ``by``.
+    DateRangeError
+        For a date outside the timeline.
+    """
+    _require()
+    import dask
+
+    if by not in ("actor", "side"):
+        raise TerritoryError(f"by: {by!r} is not valid; expected 'actor' or 'side'")
+    days = [tl._day(d, "dates") for d in dates]
+    rows = sorted({int(r) for r in tl._rows(days)} - {row for row, b in tl._dissolved if b == by})
+    # Build what every task shares once, before the tasks start.
+    _ = tl.zones, tl._zone_albers, tl._zones_cover, tl._side_of_code
+    if tl.has_population:
+        _ = tl._population
+    tasks = [dask.delayed(tl._dissolve)(row, by) for row in rows]
+    for row, frame in zip(rows, _compute(*tasks), strict=True):
+        tl._dissolved[(row, by)] = frame
+    return [tl.at(day, by=by) for day in days]
+
+
+def _stamps(tl: ControlTimeline, dates: Any) -> list[pd.Timestamp]:
+    if isinstance(dates, (str, pd.Timestamp, datetime.date)):
+        dates = [dates]
+    stamps = [pd.Timestamp(d).normalize() for d in dates]
+    ds = tl.dataset
+    for stamp in stamps:
+        if stamp < ds.baseline_date or stamp > ds.as_of:
+            raise DateRangeError(
+                f"dates: {stamp.date()} is outside the data's range; expected a day in "
+                f"[{ds.baseline_date.date()}, {ds.as_of.date()}]"
+            )
+    if not stamps:
+        raise TerritoryError("dates: empty; expected at least one date")
+    return stamps
+
+
+def _window_codes(
+    shapes: list[tuple[Any, int]],
+    coefficients: tuple[float, ...],
+    height: int,
+    width: int,
+    lookup: np.ndarray,
+) -> np.ndarray:
+    """Rasterize the zones into one window and relabel: (bands, rows, cols) uint8.
+
+    ``coefficients`` are the window's affine transform (a, b, c, d, e, f); a
+    plain tuple, because Dask would unpack an ``Affine`` (a named tuple).
+    """
+    from affine import Affine
+    from rasterio import features
+
+    grid = features.rasterize(
+        shapes,
+        out_shape=(height, width),
+        transform=Affine(*coefficients),
+        fill=0,
+        dtype="int32",
+    )
+    return lookup[:, grid]
+
+
+def write_geotiff_chunked(
+    tl: ControlTimeline,
+    dates: Any,
+    path: str | Path,
+    *,
+    resolution_m: float = 1000.0,
+    crs: str = "albers",
+    block: int = 512,
+) -> Path:
+    """:func:`territory.export.write_geotiff`, window by window on Dask.
+
+    The grid is cut into ``block`` × ``block`` windows; each window is
+    rasterized and relabelled for every date in a Dask task, and written as
+    it arrives.  Memory holds a few windows, never the whole grid.
+
+    Parameters
+    ----------
+    tl : ControlTimeline
+    dates : date-like or iterable of date-likes
+    path : str or Path
+        The ``.tif`` to write (atomically).
+    resolution_m : float, default 1000
+    crs : {"albers", "EPSG:4326"}
+    block : int, default 512
+        Window size in cells (a multiple of 16: the GeoTIFF's tiles).
+
+    Returns
+    -------
+    Path
+        The same pixels, tags, band descriptions and colour table as
+        :func:`territory.export.write_geotiff` with the same arguments.
+
+    Raises
+    ------
+    TerritoryError
+        Without Dask, for a bad ``block``, ``resolution_m`` or ``crs``.
+    DateRangeError
+        When a date lies outside the dataset's range.
+    """
+    _require()
+    import dask
+    import rasterio
+    from affine import Affine
+    from rasterio.windows import Window
+
+    from territory.export.atomic import atomic_path
+    from territory.export.frames import zone_geometries
+    from territory.export.raster import (
+        _METRES_PER_DEGREE,
+        NODATA,
+        _grid_crs,
+        _rgba,
+        actor_code_table,
+        holder_codes,
+    )
+
+    if not (isinstance(block, int) and block > 0 and block % 16 == 0):
+        raise TerritoryError(f"block: {block!r}; expected a positive multiple of 16")
+    if not resolution_m > 0:
+        raise TerritoryError(f"resolution_m: {resolution_m!r}; expected a positive number")
+    ds = tl.dataset
+    stamps = _stamps(tl, dates)
+    intervals = tl.intervals()
+    zones = zone_geometries(intervals).set_index("zone_id").geometry
+    codes = actor_code_table(ds.actors.index)
+    by_date = holder_codes(intervals, list(zones.index), stamps, codes)
+    lookup = np.zeros((len(stamps), by_date.shape[1] + 1), dtype=np.uint8)
+    lookup[:, 1:] = by_date
+
+    # The grid of rasterize_zones, without burning it.
+    grid_crs = _grid_crs(crs)
+    projected = zones.to_crs(grid_crs)
+    cell = resolution_m if grid_crs == MYANMAR_ALBERS else resolution_m / _METRES_PER_DEGREE
+    west, south, east, north = projected.total_bounds
+    width = max(1, math.ceil((east - west) / cell))
+    height = max(1, math.ceil((north - south) / cell))
+    transform = Affine(cell, 0.0, west, 0.0, -cell, north)
+    shapes = [
+        (geom, number)
+        for number, geom in enumerate(projected.values, start=1)
+        if geom is not None and not geom.is_empty
+    ]
+
+    colormap = {NODATA: (0, 0, 0, 0)}
+    colours = ds.actors["colour"].to_dict()
+    for actor, code in codes.items():
+        colormap[code] = _rgba(colours.get(actor, "#808080"))
+    profile = {
+        "driver": "GTiff",
+        "width": width,
+        "height": height,
+        "count": len(stamps),
+        "dtype": "uint8",
+        "crs": grid_crs,
+        "transform": transform,
+        "nodata": NODATA,
+        "compress": "deflate",
+        "tiled": height >= 256 and width >= 256,
+        "photometric": "palette",
+    }
+    windows = [
+        (row, col, min(block, height - row), min(block, width - col))
+        for row in range(0, height, block)
+        for col in range(0, width, block)
+    ]
+    delayed_shapes = dask.delayed(shapes, traverse=False)
+    delayed_lookup = dask.delayed(lookup, traverse=False)
+    batch = 8  # windows in flight at once
+    with atomic_path(path) as temporary, rasterio.open(temporary, "w", **profile) as dst:
+        dst.update_tags(
+            ACTOR_CODES=json.dumps({str(code): actor for actor, code in codes.items()}),
+            NODATA_MEANING="0 = outside every zone",
+            **{f"ACTOR_{code}": actor for actor, code in codes.items()},
+        )
+        for first in range(0, len(windows), batch):
+            part = windows[first : first + batch]
+            tasks = [
+                dask.delayed(_window_codes)(
+                    delayed_shapes,
+                    tuple(transform @ Affine.translation(col, row))[:6],
+                    rows,
+                    cols,
+                    delayed_lookup,
+                )
+                for row, col, rows, cols in part
+            ]
+            for (row, col, rows, cols), values in zip(part, _compute(*tasks), strict=True):
+                dst.write(values, window=Window(col, row, cols, rows))
+        for band, stamp in enumerate(stamps, start=1):
+            iso = stamp.date().isoformat()
+            dst.set_band_description(band, iso)
+            dst.update_tags(band, DATE=iso)
+            dst.write_colormap(band, colormap)
+    return Path(path)
