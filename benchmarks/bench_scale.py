@@ -56,6 +56,7 @@ OPERATIONS = [
     ("series_first", "daily series, first call"),
     ("series", "daily series, warm"),
     ("at100", "`at` for 100 dates"),
+    ("at100_dask", "`at` for 100 dates, `territory.parallel.at_many` (Dask, 2 threads)"),
     ("intervals", "`intervals()`"),
     ("trade", "`trade_share_series`, daily"),
     ("map", "`timeline_map`, weekly, build + render"),
@@ -208,6 +209,21 @@ def child_territory(data: Path, repeat: int) -> dict[str, Any]:
         series_checksum=float(np.asarray(series.to_numpy()).sum()),
         trade_mean=float(trade["value"].mean()),
     )
+    from territory import parallel
+
+    # after the peak memory above: the cluster's own memory is not the library's
+    if parallel.available():  # the same dissolves on a local Dask cluster
+        from distributed import Client, LocalCluster
+
+        fresh = ControlTimeline(ds)
+        _ = fresh.zones
+        with (
+            LocalCluster(
+                processes=False, n_workers=2, threads_per_worker=1, dashboard_address=None
+            ) as cluster,
+            Client(cluster),
+        ):
+            out["at100_dask"], _ = median_time(lambda: parallel.at_many(fresh, at_days), 1)
     return out
 
 
@@ -370,6 +386,8 @@ def report(results: list[dict[str, Any]], args: argparse.Namespace) -> str:
             "|---|---:|---:|---:|",
         ]
         for key, label in OPERATIONS:
+            if key not in ours:
+                continue
             twin = "series" if key == "series_first" else key
             if twin in naive:
                 sampled = naive.get(f"{twin}_sampled")
@@ -407,6 +425,8 @@ def report(results: list[dict[str, Any]], args: argparse.Namespace) -> str:
     ]
     for key, label in [*OPERATIONS, *by_days, ("peak_mib", "peak memory, MiB")]:
         cells = []
+        if any(key not in r["territory"] for r in results):
+            continue
         for r in results:
             value = r["territory"][key]
             cells.append(f"{value:,.0f}" if key == "peak_mib" else f"{value:.3f}")
@@ -431,10 +451,9 @@ def write_docs(table: str) -> None:
         following = re.search(r"^## ", after, flags=re.M)
         rest = after[following.start() :] if following else ""
         old = after[: following.start()] if following else after
-        if marker in old:  # keep hand-written prose after the generated block
-            tail = old.split(marker)[-1]
-            block = head + old.split(marker)[0][1:] + marker + table + marker + tail
-            block = block if block.startswith(head) else head + block
+        if marker in old:  # keep the prose around the generated block
+            tail = old.split(marker)[-1].rstrip("\n") + "\n"
+            block = head + old.split(marker)[0] + marker + table + marker + tail
         text = before + block + ("\n" + rest if rest else "")
     else:
         text = text.rstrip("\n") + "\n\n" + block

@@ -222,6 +222,10 @@ BROKEN = {
     ),
     "crossing far from border": (_far_from_border, "km from the international border"),
     "duplicate place id": (_duplicate_place_id, "duplicate id"),
+    "place id not a slug": (
+        _set("boundaries/places.csv", "id", "Bad Id", lambda f: 2),
+        "expected a lowercase slug",
+    ),
     "duplicate actor id": (
         _set(
             "events/actors.csv", "id", "MNDAA", lambda f: int(f.index[f["id"] == "MNDAA"][0]) + 1

@@ -227,16 +227,18 @@ def test_real_intervals_geojson_read_by_gdal(timeline: ControlTimeline, tmp_path
             assert _shoelace(polygon[0]) > 0
 
 
-def test_place_intervals_agree_with_zone_intervals(timeline: ControlTimeline) -> None:
-    """The crossings layer's holder intervals are built per place; for places
-    that bear a zone they must equal the timeline's own zone intervals."""
-    from territory.export.frames import place_intervals
-
-    zones = timeline.intervals()
-    columns = ["actor", "status", "challenger", "valid_from", "valid_to"]
-    ours = place_intervals(timeline, list(zones["zone_id"].unique()))
-    ours = ours.rename(columns={"place": "zone_id", "holder": "actor"})
-    key = ["zone_id", "valid_from"]
-    left = ours[["zone_id", *columns]].sort_values(key).reset_index(drop=True)
-    right = zones[["zone_id", *columns]].sort_values(key).reset_index(drop=True)
-    pd.testing.assert_frame_equal(left, right, check_dtype=False)
+def test_place_intervals_agree_with_places_at_every_day(timeline: ControlTimeline) -> None:
+    """The crossings layer's holder intervals, read day by day, give what
+    ``places_at`` gives on each day from the baseline to the as-of date."""
+    crossings = list(timeline.dataset.places.query("kind in ['crossing', 'trade_zone']").index)
+    intervals = timeline.place_intervals(crossings)
+    columns = ["holder", "status", "challenger"]
+    for day in pd.date_range(timeline.dataset.baseline_date, timeline.as_of, freq="D"):
+        covering = intervals[
+            (intervals["valid_from"] <= day)
+            & (intervals["valid_to"].isna() | (day < intervals["valid_to"]))
+        ].set_index("place")
+        assert sorted(covering.index) == sorted(crossings), day  # exactly one each
+        expected = timeline.places_at(day).loc[crossings, columns].fillna("-")
+        got = covering.loc[crossings, columns].fillna("-")
+        assert got.to_numpy().tolist() == expected.to_numpy().tolist(), day

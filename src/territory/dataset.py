@@ -582,7 +582,8 @@ class _Loader:
                 )
 
     def check_baseline(self, baseline: pd.DataFrame, place_ids: pd.Index) -> None:
-        missing = sorted(set(place_ids) - set(baseline["place"]))
+        # an id that failed to parse is None here; its own problem is already listed
+        missing = sorted(set(place_ids.dropna()) - set(baseline["place"]))
         if missing:
             path = self.root / SPECS["baseline"].path
             shown = ", ".join(missing[:10]) + (" …" if len(missing) > 10 else "")

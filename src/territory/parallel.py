@@ -11,9 +11,10 @@ Every function gives exactly what the in-memory path gives:
 * :func:`at_many` dissolves the zones for many dates, one Dask task per
   distinct state (the same dissolve as :meth:`ControlTimeline.at`);
 * :func:`write_geotiff_chunked` writes the GeoTIFF of
-  :func:`territory.export.write_geotiff` window by window: each window of
-  each band is rasterized and relabelled in its own task, so neither the zone
-  grid nor a whole band is ever held in memory.
+  :func:`territory.export.write_geotiff` window by window: the stack is a
+  lazy Dask array with one chunk per window (every band), each chunk
+  rasterized and relabelled in its own task, so neither the zone grid nor a
+  whole band is ever held in memory.
 
 Tasks run on the active ``distributed.Client`` when there is one, else on
 Dask's threaded scheduler.  The geometry work (GEOS, GDAL) releases the GIL,
@@ -260,9 +261,9 @@ def write_geotiff_chunked(
 ) -> Path:
     """:func:`territory.export.write_geotiff`, window by window on Dask.
 
-    The grid is cut into ``block`` × ``block`` windows; each window is
-    rasterized and relabelled for every date in a Dask task, and written as
-    it arrives.  Memory holds a few windows, never the whole grid.
+    The grid is cut into ``block`` × ``block`` windows, the chunks of a lazy
+    Dask array of shape (dates, rows, cols); each chunk is rasterized and
+    relabelled for every date in its own task, and written as it arrives.  Memory holds a few windows, never the whole grid.
 
     Parameters
     ----------
@@ -290,6 +291,7 @@ def write_geotiff_chunked(
     """
     _require()
     import dask
+    import dask.array as da
     import rasterio
     from affine import Affine
     from rasterio.windows import Window
@@ -354,8 +356,26 @@ def write_geotiff_chunked(
         for row in range(0, height, block)
         for col in range(0, width, block)
     ]
+    # The stack as a lazy Dask array (bands, rows, cols), one chunk per window.
     delayed_shapes = dask.delayed(shapes, traverse=False)
     delayed_lookup = dask.delayed(lookup, traverse=False)
+
+    def window(row: int, col: int) -> da.Array:
+        rows, cols = min(block, height - row), min(block, width - col)
+        coefficients = tuple(transform @ Affine.translation(col, row))[:6]
+        task = dask.delayed(_window_codes)(
+            delayed_shapes, coefficients, rows, cols, delayed_lookup
+        )
+        return da.from_delayed(task, shape=(len(stamps), rows, cols), dtype=np.uint8)
+
+    stack = da.block(
+        [[window(row, col) for col in range(0, width, block)] for row in range(0, height, block)]
+    )
+    windows = [
+        Window(col, row, min(block, width - col), min(block, height - row))
+        for row in range(0, height, block)
+        for col in range(0, width, block)
+    ]
     batch = 8  # windows in flight at once
     with atomic_path(path) as temporary, rasterio.open(temporary, "w", **profile) as dst:
         dst.update_tags(
@@ -365,18 +385,12 @@ def write_geotiff_chunked(
         )
         for first in range(0, len(windows), batch):
             part = windows[first : first + batch]
-            tasks = [
-                dask.delayed(_window_codes)(
-                    delayed_shapes,
-                    tuple(transform @ Affine.translation(col, row))[:6],
-                    rows,
-                    cols,
-                    delayed_lookup,
-                )
-                for row, col, rows, cols in part
+            chunks = [
+                stack[:, w.row_off : w.row_off + w.height, w.col_off : w.col_off + w.width]
+                for w in part
             ]
-            for (row, col, rows, cols), values in zip(part, _compute(*tasks), strict=True):
-                dst.write(values, window=Window(col, row, cols, rows))
+            for where, values in zip(part, _compute(*chunks), strict=True):
+                dst.write(values, window=where)
         for band, stamp in enumerate(stamps, start=1):
             iso = stamp.date().isoformat()
             dst.set_band_description(band, iso)

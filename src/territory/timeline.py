@@ -344,6 +344,8 @@ class ControlTimeline:
         >>> ControlTimeline(territory.load_shan()).resolve("LAUKKAING")
         'laukkai'
         """
+        if place in self._place_pos:  # an id wins over another place's name
+            return place
         key = str(place).strip().lower()
         found = self._names.get(key)
         if found is None:
@@ -518,6 +520,60 @@ class ControlTimeline:
         frame["bears_area"] = [zone_of.get(pid) == pid for pid in self.place_ids]
         return gpd.GeoDataFrame(frame, geometry=places.geometry.to_numpy(), crs=WGS84)
 
+    def place_intervals(self, places: Iterable[str] | None = None) -> gpd.GeoDataFrame:
+        """Each place's holder intervals: one row per (holder, status) period.
+
+        Parameters
+        ----------
+        places : iterable of str, optional
+            Place ids, names or alt names; default every place.
+
+        Returns
+        -------
+        geopandas.GeoDataFrame
+            ``place``, ``name``, ``kind``, ``holder``, ``side``, ``status``,
+            ``challenger`` (the attacker while contested), ``valid_from``,
+            ``valid_to`` (exclusive; NaT = still so on the as-of date),
+            ``confidence`` and ``source`` (of the events, or baseline row,
+            that opened the interval) and the place's point, sorted by place
+            and ``valid_from``.
+
+        Examples
+        --------
+        >>> import territory
+        >>> iv = ControlTimeline(territory.load_shan()).place_intervals(["Lashio"])
+        >>> iv.loc[iv["holder"] != "SAC", ["holder", "valid_from", "valid_to"]].astype(str).values.tolist()
+        [['MNDAA', '2024-08-03', '2025-04-22']]
+        """
+        ids = self.place_ids if places is None else [self.resolve(p) for p in places]
+        records = self._states.records
+        rows = records.loc[
+            records["place"].isin(ids) & (records["valid_from"] <= self.as_of)
+        ].copy()
+        rows["valid_to"] = rows["valid_to"].where(rows["valid_to"] <= self.as_of)
+        rows["side"] = rows["holder"].map(self.actor_side)
+        table = self.dataset.places
+        for column in ("name", "kind"):
+            rows[column] = table[column].reindex(rows["place"]).to_numpy()
+        columns = [
+            "place",
+            "name",
+            "kind",
+            "holder",
+            "side",
+            "status",
+            "challenger",
+            "valid_from",
+            "valid_to",
+            "confidence",
+            "source",
+        ]
+        rows = rows[columns].sort_values(["place", "valid_from"]).reset_index(drop=True)
+        rows["valid_from"] = pd.to_datetime(rows["valid_from"])
+        rows["valid_to"] = pd.to_datetime(rows["valid_to"])
+        geometry = table.geometry.reindex(rows["place"]).to_numpy()
+        return gpd.GeoDataFrame(rows, geometry=geometry, crs=WGS84)
+
     # ------------------------------------------------------------------ polygons
     def _dissolve(self, row: int, by: str) -> gpd.GeoDataFrame:
         key = (int(row), by)
@@ -618,36 +674,11 @@ class ControlTimeline:
 
     @cached_property
     def _intervals(self) -> gpd.GeoDataFrame:
-        records = self._states.records
-        zone_ids = list(self.zones.index)
-        rows = records.loc[
-            records["place"].isin(zone_ids) & (records["valid_from"] <= self.as_of)
-        ].copy()
-        rows["valid_to"] = rows["valid_to"].where(rows["valid_to"] <= self.as_of)
-        rows["zone_id"] = rows["place"]
-        rows["actor"] = rows["holder"]
-        rows["side"] = rows["actor"].map(self.actor_side)
-        rows["name"] = self.dataset.places["name"].reindex(rows["place"]).to_numpy()
-        rows["ceasefires"] = self._ceasefires_in(rows)
-        columns = [
-            "zone_id",
-            "place",
-            "name",
-            "actor",
-            "side",
-            "status",
-            "challenger",
-            "valid_from",
-            "valid_to",
-            "confidence",
-            "source",
-            "ceasefires",
-        ]
-        rows = rows[columns].sort_values(["zone_id", "valid_from"]).reset_index(drop=True)
-        rows["valid_from"] = pd.to_datetime(rows["valid_from"])
-        rows["valid_to"] = pd.to_datetime(rows["valid_to"])
-        geometry = self.zones.geometry.reindex(rows["zone_id"]).to_numpy()
-        return gpd.GeoDataFrame(rows, geometry=geometry, crs=WGS84)
+        rows = self.place_intervals(self.zones.index)
+        rows.insert(rows.columns.get_loc("source") + 1, "ceasefires", self._ceasefires_in(rows))
+        rows = rows.drop(columns="kind").rename(columns={"holder": "actor"})
+        rows.insert(0, "zone_id", rows["place"])
+        return rows.set_geometry(self.zones.geometry.reindex(rows["zone_id"]).to_numpy())
 
     def intervals(self) -> gpd.GeoDataFrame:
         """The change-over-time layer: each zone's holder intervals.

@@ -2,8 +2,7 @@
 
 The writers (maps, layers, rasters) take plain GeoDataFrames; this module
 makes them from a :class:`~territory.timeline.ControlTimeline`: events as
-points with their sources, each place's holder intervals, the zones (one
-geometry per ``zone_id``), the zone state on a list of dates, and geometry
+points with their sources, the zones (one geometry per ``zone_id``), the zone state on a list of dates, and geometry
 simplified for the web.
 
 Examples
@@ -29,13 +28,11 @@ from territory.errors import TerritoryError
 
 if TYPE_CHECKING:
     from territory.dataset import Dataset
-    from territory.timeline import ControlTimeline
 
 __all__ = [
     "event_points",
     "in_window",
     "interval_rows",
-    "place_intervals",
     "simplify_for_web",
     "zone_geometries",
 ]
@@ -157,91 +154,6 @@ def interval_rows(
     hit_row, hit_date = np.nonzero(covers)
     out[hit_date, zone_of_row[hit_row].astype(np.int64)] = hit_row
     return out
-
-
-def place_intervals(tl: ControlTimeline, place_ids: list[str] | None = None) -> gpd.GeoDataFrame:
-    """The holder intervals of places: one row per (place, holder, status) period.
-
-    States change only on event dates, so the timeline is asked once per
-    distinct date on which an event touches one of the places.
-
-    Parameters
-    ----------
-    tl : ControlTimeline
-    place_ids : list of str, optional
-        Default: every place.
-
-    Returns
-    -------
-    geopandas.GeoDataFrame
-        ``place``, ``name``, ``kind``, ``holder``, ``side``, ``status``,
-        ``challenger`` (the attacker while contested), ``valid_from``,
-        ``valid_to`` (exclusive; NaT = still so on the as-of
-        date), ``source`` (of the event, or baseline row, that began the
-        interval) and the place's point.
-    """
-    ds = tl.dataset
-    places = ds.places if place_ids is None else ds.places.loc[list(place_ids)]
-    ids = list(places.index)
-    events = ds.events[ds.events["place"].isin(ids)]
-    event_days = pd.to_datetime(events["date"]).dt.normalize()
-    # The day after each event too: two holders recorded on one day make that
-    # day alone contested, and the state changes again the next day.
-    after = event_days + pd.Timedelta(days=1)
-    dates = sorted(
-        d for d in {ds.baseline_date, *event_days, *after} if ds.baseline_date <= d <= ds.as_of
-    )
-    baseline_source = ds.baseline.set_index("place")["source"]
-    states = []
-    for date in dates:
-        at = tl.places_at(date)
-        at = at.set_index("id") if "id" in at.columns else at
-        state = at.reindex(ids)
-        if "challenger" not in state.columns:
-            state["challenger"] = None
-        states.append(state[["holder", "side", "status", "challenger"]].assign(date=date))
-    stacked = pd.concat(states).rename_axis("place").reset_index()
-    stacked = stacked.sort_values(["place", "date"], kind="stable")
-    state_columns = ["place", "holder", "status", "challenger"]
-    key = stacked[state_columns].astype(object).fillna("").astype(str).agg("|".join, axis=1)
-    starts = stacked[key.ne(key.groupby(stacked["place"]).shift())].copy()
-    starts["valid_to"] = starts.groupby("place")["date"].shift(-1)
-    starts = starts.rename(columns={"date": "valid_from"})
-    by_day = events.assign(day=event_days).groupby(["place", "day"])["source"].agg(" | ".join)
-    starts["source"] = [
-        _latest_source(by_day, place, day, baseline_source.get(place))
-        for place, day in zip(starts["place"], starts["valid_from"], strict=True)
-    ]
-    starts["name"] = places["name"].reindex(starts["place"]).to_numpy()
-    starts["kind"] = places["kind"].reindex(starts["place"]).to_numpy()
-    columns = [
-        "place",
-        "name",
-        "kind",
-        "holder",
-        "side",
-        "status",
-        "challenger",
-        "valid_from",
-        "valid_to",
-        "source",
-    ]
-    return gpd.GeoDataFrame(
-        starts[columns].reset_index(drop=True),
-        geometry=list(places.geometry.reindex(starts["place"])),
-        crs=WGS84,
-    )
-
-
-def _latest_source(
-    by_day: pd.Series, place: str, day: pd.Timestamp, baseline: str | None
-) -> str | None:
-    """Sources of the place's last events on or before ``day``, else the baseline's."""
-    if place not in by_day.index.get_level_values(0):
-        return baseline
-    history = by_day.loc[place]
-    history = history[history.index <= day]
-    return baseline if history.empty else str(history.iloc[-1])
 
 
 def simplify_for_web(frame: gpd.GeoDataFrame, *, tolerance_m: float = 100.0) -> gpd.GeoDataFrame:

@@ -40,7 +40,7 @@ import shapely
 from territory.crs import WGS84
 from territory.errors import TerritoryError
 from territory.export.atomic import atomic_path
-from territory.export.frames import event_points, place_intervals
+from territory.export.frames import event_points
 
 if TYPE_CHECKING:
     from territory.timeline import ControlTimeline
@@ -339,7 +339,7 @@ def geopackage_layers(
     return {
         "control_intervals": _with_interval_columns(tl.intervals()),
         "places": places,
-        "crossings": _with_interval_columns(place_intervals(tl, crossing_ids)),
+        "crossings": _with_interval_columns(tl.place_intervals(crossing_ids)),
         "events": event_points(ds),
         "changes": tl.changes(d0, d1),
     }
