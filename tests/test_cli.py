@@ -21,6 +21,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
+from shared_files import mimu_townships
 from territory.cli import main, parse_date
 from territory.demo import HEADLINE_DATES
 
@@ -289,11 +290,6 @@ TRADE = {
 }
 
 
-@pytest.fixture(scope="module")
-def engine() -> None:
-    pytest.importorskip("territory.timeline", reason="the timeline engine has not landed yet")
-
-
 def province_km2() -> float:
     """Eastern Province (lon 2..3, lat -0.9..-0.1) on the WGS84 ellipsoid, by pyproj's Geod."""
     from pyproj import Geod
@@ -303,7 +299,7 @@ def province_km2() -> float:
 
 
 @pytest.mark.parametrize("day", sorted(HOLDERS))
-def test_summary_json_counts_holders_and_area(engine: None, norland: Path, day: str) -> None:
+def test_summary_json_counts_holders_and_area(norland: Path, day: str) -> None:
     result = invoke("summary", "--data", norland, "--date", day, "--format", "json")
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout)
@@ -314,7 +310,7 @@ def test_summary_json_counts_holders_and_area(engine: None, norland: Path, day: 
     assert sum(r["share"] for r in summary["sides"]) == pytest.approx(1.0)
 
 
-def test_summary_neutral_ground_goes_with_the_handover(engine: None, norland: Path) -> None:
+def test_summary_neutral_ground_goes_with_the_handover(norland: Path) -> None:
     before = json.loads(
         invoke("summary", "--data", norland, "--date", "2024-06-25", "--format", "json").stdout
     )
@@ -326,7 +322,7 @@ def test_summary_neutral_ground_goes_with_the_handover(engine: None, norland: Pa
 
 
 @pytest.mark.parametrize(("day", "basis"), sorted(TRADE))
-def test_summary_trade_share(engine: None, norland: Path, day: str, basis: str) -> None:
+def test_summary_trade_share(norland: Path, day: str, basis: str) -> None:
     summary = json.loads(
         invoke("summary", "--data", norland, "--date", day, "--format", "json").stdout
     )
@@ -335,7 +331,7 @@ def test_summary_trade_share(engine: None, norland: Path, day: str, basis: str) 
     assert row["denominator_usd"] == pytest.approx(100e6)
 
 
-def test_summary_table_in_a_subprocess(engine: None, norland: Path) -> None:
+def test_summary_table_in_a_subprocess(norland: Path) -> None:
     done = run("summary", "--data", norland, "--date", "2024-06-25")
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
@@ -368,9 +364,7 @@ def test_summary_table_in_a_subprocess(engine: None, norland: Path) -> None:
         ),
     ],
 )
-def test_crossings_csv(
-    engine: None, norland: Path, day: str, expected: dict[str, tuple[str, bool]]
-) -> None:
+def test_crossings_csv(norland: Path, day: str, expected: dict[str, tuple[str, bool]]) -> None:
     import csv
     import io
 
@@ -382,7 +376,7 @@ def test_crossings_csv(
     assert {r["lon"] for r in rows} == {"2.45", "2.58", "2.88"}
 
 
-def test_crossings_json(engine: None, norland: Path) -> None:
+def test_crossings_json(norland: Path) -> None:
     result = invoke("crossings", "--data", norland, "--date", "2024-10-10", "--format", "json")
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
@@ -395,7 +389,7 @@ def test_crossings_json(engine: None, norland: Path) -> None:
 
 
 # ---------------------------------------------------------------------- maps and layers
-def test_map_writes_a_leaflet_page(engine: None, norland: Path, tmp_path: Path) -> None:
+def test_map_writes_a_leaflet_page(norland: Path, tmp_path: Path) -> None:
     out = tmp_path / "map.html"
     done = run("map", "--data", norland, "--date", "2024-06-25", "-o", out)
     assert done.returncode == 0, done.stderr
@@ -406,7 +400,7 @@ def test_map_writes_a_leaflet_page(engine: None, norland: Path, tmp_path: Path) 
     assert "L.tileLayer(" in html
 
 
-def test_map_without_tiles(engine: None, norland: Path, tmp_path: Path) -> None:
+def test_map_without_tiles(norland: Path, tmp_path: Path) -> None:
     out = tmp_path / "offline.html"
     result = invoke("map", "--data", norland, "--tiles", "none", "-o", out)
     assert result.exit_code == 0, result.output
@@ -415,9 +409,7 @@ def test_map_without_tiles(engine: None, norland: Path, tmp_path: Path) -> None:
     assert "L.tileLayer(" not in html
 
 
-def test_animate_writes_one_step_per_month_plus_both_ends(
-    engine: None, norland: Path, tmp_path: Path
-) -> None:
+def test_animate_writes_one_step_per_month_plus_both_ends(norland: Path, tmp_path: Path) -> None:
     out = tmp_path / "timeline.html"
     result = invoke("animate", "--data", norland, "--freq", "MS", "-o", out)
     assert result.exit_code == 0, result.output
@@ -426,9 +418,7 @@ def test_animate_writes_one_step_per_month_plus_both_ends(
     assert "L.map(" in out.read_text(encoding="utf-8")
 
 
-def test_export_geopackage_has_the_timeline_layers(
-    engine: None, norland: Path, tmp_path: Path
-) -> None:
+def test_export_geopackage_has_the_timeline_layers(norland: Path, tmp_path: Path) -> None:
     import pyogrio
 
     out = tmp_path / "norland.gpkg"
@@ -440,7 +430,7 @@ def test_export_geopackage_has_the_timeline_layers(
     assert len(places) == 8
 
 
-def test_export_geojson_intervals(engine: None, norland: Path, tmp_path: Path) -> None:
+def test_export_geojson_intervals(norland: Path, tmp_path: Path) -> None:
     out = tmp_path / "intervals.geojson"
     result = invoke("export", "--data", norland, "--format", "geojson", "-o", out)
     assert result.exit_code == 0, result.output
@@ -453,9 +443,7 @@ def test_export_geojson_intervals(engine: None, norland: Path, tmp_path: Path) -
     assert "2024-06-01" in opened  # e03: ELF takes Brindle Hill Camp
 
 
-def test_export_geojson_snapshots_one_per_step(
-    engine: None, norland: Path, tmp_path: Path
-) -> None:
+def test_export_geojson_snapshots_one_per_step(norland: Path, tmp_path: Path) -> None:
     out = tmp_path / "june.geojson"
     result = invoke(
         "export", "--data", norland, "-o", out,
@@ -469,7 +457,7 @@ def test_export_geojson_snapshots_one_per_step(
     ]  # fmt: skip
 
 
-def test_export_geotiff_one_band_per_date(engine: None, norland: Path, tmp_path: Path) -> None:
+def test_export_geotiff_one_band_per_date(norland: Path, tmp_path: Path) -> None:
     import rasterio
 
     out = tmp_path / "control.tif"
@@ -500,7 +488,7 @@ def test_export_bad_options(
     assert_one_line_error(result.stderr, *fragments)
 
 
-def test_export_into_a_missing_directory(engine: None, norland: Path, tmp_path: Path) -> None:
+def test_export_into_a_missing_directory(norland: Path, tmp_path: Path) -> None:
     done = run("export", "--data", norland, "-o", tmp_path / "nowhere" / "x.gpkg")
     assert done.returncode == 1
     assert_one_line_error(done.stderr, "nowhere")
@@ -533,13 +521,13 @@ def run_in_terminal(*args: str | Path) -> str:
 SNAPSHOTS = ("export", "--format", "geojson", "--freq", "D", "--start", "2024-05-01")
 
 
-def test_progress_bar_on_a_terminal(engine: None, norland: Path, tmp_path: Path) -> None:
+def test_progress_bar_on_a_terminal(norland: Path, tmp_path: Path) -> None:
     shown = run_in_terminal(*SNAPSHOTS, "--data", norland, "-o", tmp_path / "daily.geojson")
     # 2024-05-01 to the as-of date 2024-12-31: 245 days
     assert "245/245" in shown
 
 
-def test_no_progress_bar_when_piped(engine: None, norland: Path, tmp_path: Path) -> None:
+def test_no_progress_bar_when_piped(norland: Path, tmp_path: Path) -> None:
     done = run(*SNAPSHOTS, "--data", norland, "-o", tmp_path / "daily.geojson")
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
@@ -568,7 +556,7 @@ def check_demo_output(out: Path) -> pd.DataFrame:
     return series
 
 
-def test_demo_on_your_own_data(engine: None, norland: Path, tmp_path: Path) -> None:
+def test_demo_on_your_own_data(norland: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     done = run("demo", "--data", norland, "--out", out)
     assert done.returncode == 0, done.stderr
@@ -582,14 +570,8 @@ def test_demo_on_your_own_data(engine: None, norland: Path, tmp_path: Path) -> N
     assert headings == ["== baseline date ==", "== middle of the period ==", "== as-of date =="]
 
 
-def test_demo_on_the_embedded_data(engine: None, tmp_path: Path) -> None:
+def test_demo_on_the_embedded_data(tmp_path: Path) -> None:
     """The main job, as ``make demo`` runs it."""
-    import territory
-
-    try:
-        territory.load_shan()
-    except territory.DataError as error:
-        pytest.skip(f"the embedded dataset does not load yet: {error.problems[0]}")
     out = tmp_path / "out"
     done = run("demo", "--out", out)
     assert done.returncode == 0, done.stderr
@@ -638,7 +620,7 @@ def norland_townships(path: Path) -> Path:
     ],
 )
 def test_summary_counts_townships_by_side(
-    engine: None, norland: Path, tmp_path: Path, day: str, expected: dict[str, int]
+    norland: Path, tmp_path: Path, day: str, expected: dict[str, int]
 ) -> None:
     townships = norland_townships(tmp_path / "townships.geojson")
     result = invoke(
@@ -649,7 +631,7 @@ def test_summary_counts_townships_by_side(
     assert counts == expected
 
 
-def test_contested_places_and_ground(engine: None, norland: Path) -> None:
+def test_contested_places_and_ground(norland: Path) -> None:
     """Dunmore is contested from e07 (2024-09-10) until its capture (e08, 2024-09-25)."""
     summary = json.loads(
         invoke("summary", "--data", norland, "--date", "2024-09-15", "--format", "json").stdout
@@ -661,7 +643,7 @@ def test_contested_places_and_ground(engine: None, norland: Path) -> None:
     assert (elf["contested"], elf["contested_km2"]) == (0, 0.0)
 
 
-def test_verbose_logs_to_stderr_only(engine: None, norland: Path) -> None:
+def test_verbose_logs_to_stderr_only(norland: Path) -> None:
     quiet = run("summary", "--data", norland, "--format", "json")
     loud = run("-v", "summary", "--data", norland, "--format", "json")
     assert loud.stdout == quiet.stdout
@@ -669,24 +651,14 @@ def test_verbose_logs_to_stderr_only(engine: None, norland: Path) -> None:
     assert loud.stderr.startswith("territory: INFO: loaded <Dataset 'Norland")
 
 
-MIMU_TOWNSHIPS = Path("/work/shared/geodata/shan_townships_mimu.geojson")
-
-
-def test_summary_with_mimu_townships_on_the_embedded_data(engine: None) -> None:
+def test_summary_with_mimu_townships_on_the_embedded_data() -> None:
     """MIMU's township polygons are read where they lie, never copied into the repository."""
     import pyogrio
 
-    import territory
-
-    if not MIMU_TOWNSHIPS.is_file():
-        pytest.skip(f"{MIMU_TOWNSHIPS} is not on this machine (MIMU data is not shipped)")
-    try:
-        territory.load_shan()
-    except territory.DataError as error:
-        pytest.skip(f"the embedded dataset does not load yet: {error.problems[0]}")
-    result = invoke("summary", "--date", "2024-08-10", "--townships", MIMU_TOWNSHIPS,
+    townships = mimu_townships()
+    result = invoke("summary", "--date", "2024-08-10", "--townships", townships,
                     "--format", "json")  # fmt: skip
     assert result.exit_code == 0, result.output
     counts = {r["side"]: r["townships"] for r in json.loads(result.stdout)["townships"]}
-    assert sum(counts.values()) == pyogrio.read_info(MIMU_TOWNSHIPS)["features"]
+    assert sum(counts.values()) == pyogrio.read_info(townships)["features"]
     assert set(counts) <= {"junta", "resistance", "neutral"}

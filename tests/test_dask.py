@@ -18,6 +18,7 @@ import pytest
 from geopandas.testing import assert_geodataframe_equal
 
 import territory
+from shared_files import mimu_townships
 from synthetic import event, make_dataset, make_townships
 from territory import parallel
 from territory.errors import DateRangeError, TerritoryError
@@ -99,6 +100,29 @@ def test_at_many_equals_in_memory(client, case: str, by: str) -> None:
         assert_geodataframe_equal(frame, in_memory.at(day, by=by), check_less_precise=False)
 
 
+@needs_dask
+@pytest.mark.parametrize("npartitions", [None, 1, 7])
+def test_build_zones_equals_in_memory(client, npartitions: int | None) -> None:
+    """The township-by-township cells on dask-geopandas, on MIMU's 55 townships."""
+    townships = territory.read_townships(mimu_townships())
+    ds = territory.load_shan()
+    on_dask = ControlTimeline(ds, townships=townships)
+    in_memory = ControlTimeline(ds, townships=townships)
+    zones = parallel.build_zones(on_dask, npartitions=npartitions)
+    assert on_dask.zones is zones  # cached: later calls use it
+    assert_geodataframe_equal(zones, in_memory.zones, check_less_precise=False)
+    pd.testing.assert_frame_equal(zones.attrs["pieces"], in_memory.zones.attrs["pieces"])
+    day = "2024-08-10"
+    assert_geodataframe_equal(
+        on_dask.at(day, level="township"), in_memory.at(day, level="township")
+    )
+
+
+def test_build_zones_needs_townships() -> None:
+    with pytest.raises(TerritoryError, match="no townships"):
+        parallel.build_zones(ControlTimeline(territory.load_shan()))
+
+
 def _colormap(src, band: int) -> dict | None:
     try:
         return src.colormap(band)
@@ -164,6 +188,7 @@ def test_without_dask_every_function_says_what_to_install(monkeypatch) -> None:
     for call in (
         lambda: parallel.series(tl),
         lambda: parallel.at_many(tl, [tl.as_of]),
+        lambda: parallel.build_zones(tl),
         lambda: parallel.write_geotiff_chunked(tl, [tl.as_of], "never.tif"),
     ):
         with pytest.raises(TerritoryError, match=r"territory\[dask\]"):

@@ -17,10 +17,8 @@ import pytest
 from shapely.geometry import Polygon
 
 import territory
+from shared_files import mimu_townships
 from territory import DataError, embedded_data_path, load_dataset, read_townships, validate
-
-SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "geodata"
-MIMU_TOWNSHIPS = SHARED / "shan_townships_mimu.geojson"
 
 
 @pytest.fixture(scope="module")
@@ -305,20 +303,13 @@ def test_missing_directory() -> None:
 # -- township polygons: read from ../shared at test time, never copied ----------
 
 
-needs_mimu = pytest.mark.skipif(
-    not MIMU_TOWNSHIPS.is_file(), reason=f"{MIMU_TOWNSHIPS} not present"
-)
-
-
-@needs_mimu
 def test_read_townships_real_file() -> None:
-    townships = read_townships(MIMU_TOWNSHIPS)
+    townships = read_townships(mimu_townships())
     assert len(townships) == 55
     assert townships.crs.to_epsg() == 4326
     assert townships.loc["MMR015009", "TS"] == "Muse"
 
 
-@needs_mimu
 @pytest.mark.parametrize(
     ("change", "message"),
     [
@@ -337,7 +328,7 @@ def test_read_townships_real_file() -> None:
     ids=["wrong-crs", "no-pcode", "invalid-geometry"],
 )
 def test_read_townships_rejects(tmp_path: Path, change, message: str) -> None:
-    broken = change(gpd.read_file(MIMU_TOWNSHIPS))
+    broken = change(gpd.read_file(mimu_townships()))
     path = tmp_path / "townships.gpkg"
     broken.to_file(path)
     with pytest.raises(DataError, match=message) as caught:

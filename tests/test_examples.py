@@ -15,8 +15,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 GUIDE = ROOT / "docs" / "bring_your_own.md"
@@ -55,22 +53,7 @@ def test_the_guide_is_the_script() -> None:
     assert positions == sorted(positions)
 
 
-def public_api() -> None:
-    """Skip until ``territory`` exports the names the examples use (the lead's __init__)."""
-    import territory
-
-    missing = [
-        name
-        for name in ("ControlTimeline", "trade_share", "crossings_at")
-        if not hasattr(territory, name)
-    ]
-    if missing:
-        pytest.skip(f"territory does not export {missing} yet")
-
-
 def test_bring_your_own(tmp_path: Path) -> None:
-    public_api()
-    pytest.importorskip("territory.timeline", reason="the timeline engine has not landed yet")
     done = run_example("bring_your_own.py", tmp_path)
     data = tmp_path / "out" / "norland"
     meta = json.loads((data / "dataset.json").read_text(encoding="utf-8"))
@@ -102,20 +85,7 @@ def test_bring_your_own(tmp_path: Path) -> None:
     assert "L.map(" in (tmp_path / "out" / "norland_2024-10-10.html").read_text(encoding="utf-8")
 
 
-@pytest.fixture(scope="module")
-def shan() -> None:
-    """The examples on the embedded data need the timeline and a dataset that loads."""
-    pytest.importorskip("territory.timeline", reason="the timeline engine has not landed yet")
-    public_api()
-    import territory
-
-    try:
-        territory.load_shan()
-    except territory.DataError as error:
-        pytest.skip(f"the embedded dataset does not load yet: {error.problems[0]}")
-
-
-def test_analysis(shan: None, tmp_path: Path) -> None:
+def test_analysis(tmp_path: Path) -> None:
     import pandas as pd
 
     done = run_example("analysis.py", tmp_path)
@@ -134,7 +104,7 @@ def test_analysis(shan: None, tmp_path: Path) -> None:
     assert {"junta", "resistance"} <= set(quarters.columns)
 
 
-def test_report_map(shan: None, tmp_path: Path) -> None:
+def test_report_map(tmp_path: Path) -> None:
     done = run_example("report_map.py", tmp_path, "2024-08-10")
     page = tmp_path / "out" / "report_map.html"
     assert done.stdout.strip() == f"wrote {tmp_path / 'out' / 'report_map.html'}"
@@ -143,7 +113,7 @@ def test_report_map(shan: None, tmp_path: Path) -> None:
     assert "Lashio: held by MNDAA on 2024-08-10" in html  # Lashio fell on 2024-08-03
 
 
-def test_qgis_export(shan: None, tmp_path: Path) -> None:
+def test_qgis_export(tmp_path: Path) -> None:
     import pyogrio
     import rasterio
 
@@ -158,7 +128,7 @@ def test_qgis_export(shan: None, tmp_path: Path) -> None:
         assert raster.descriptions[:3] == ("2023-10-26", "2024-01-01", "2024-04-01")
 
 
-def test_the_quickstart_runs(shan: None, tmp_path: Path) -> None:
+def test_the_quickstart_runs(tmp_path: Path) -> None:
     """The Python blocks of docs/quickstart.md, run in order as one script."""
     blocks = re.findall(
         r"```python\n(.*?)```", (ROOT / "docs" / "quickstart.md").read_text(encoding="utf-8"),

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import random
-from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -20,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import territory
+from shared_files import mimu_townships
 from synthetic import STATE, event, make_dataset, make_townships
 from territory.crs import WGS84, area_km2
 from territory.errors import DataError, DateRangeError, TerritoryError, UnknownPlaceError
@@ -531,12 +531,8 @@ def test_real_holders_match_the_sources(shan, place, day, expected) -> None:
     assert shan.holder(place, day) == expected
 
 
-@pytest.mark.skipif(
-    not Path("/work/shared/geodata/shan_townships_mimu.geojson").exists(),
-    reason="MIMU township polygons not available",
-)
 def test_real_townships_are_classed_by_their_seat(shan) -> None:
-    townships = territory.read_townships("/work/shared/geodata/shan_townships_mimu.geojson")
+    townships = territory.read_townships(mimu_townships())
     tl = ControlTimeline(shan.dataset, townships=townships)
     frame = tl.at("2024-09-01", level="township").set_index("township")
     # Lashio township's seat is Lashio, held by the MNDAA on that day (see above).

@@ -482,10 +482,9 @@ ISSUE_DATES = ["2023-10-26", "2023-11-30", "2024-01-15", "2024-08-10", "2025-05-
 
 @pytest.fixture(scope="module")
 def shan_tl() -> object:
-    timeline = pytest.importorskip("territory.timeline")
     import territory
 
-    return timeline.ControlTimeline(territory.load_shan())
+    return territory.ControlTimeline(territory.load_shan())
 
 
 def _raw(relative: str) -> pd.DataFrame:

@@ -1,10 +1,15 @@
 """Run a timeline's per-date work, and the writing of raster stacks, on Dask.
 
-Needs the optional extra ``territory[dask]`` (``dask[array]`` and
-``distributed``); without it this module still imports, and each function
-raises :class:`~territory.errors.TerritoryError` saying what to install.
-Every function gives exactly what the in-memory path gives:
+Needs the optional extra ``territory[dask]`` (``dask[array]``,
+``distributed`` and ``dask-geopandas``); without it this module still
+imports, and each function raises :class:`~territory.errors.TerritoryError`
+saying what to install.  Every function gives exactly what the in-memory path
+gives:
 
+* :func:`build_zones` cuts the nearest-place cells township by township on
+  partitions of a dask-geopandas frame of the townships (the same zones as
+  :attr:`ControlTimeline.zones <territory.timeline.ControlTimeline.zones>`),
+  and caches them on the timeline;
 * :func:`series` computes the measure of every distinct state in blocks of
   states, one Dask task per block (the same sums, in the same order, as
   :meth:`ControlTimeline.series <territory.timeline.ControlTimeline.series>`);
@@ -51,20 +56,21 @@ if TYPE_CHECKING:
 
     from territory.timeline import ControlTimeline
 
-__all__ = ["at_many", "available", "series", "write_geotiff_chunked"]
+__all__ = ["at_many", "available", "build_zones", "series", "write_geotiff_chunked"]
 
-_INSTALL = "pip install 'territory[dask]'  (dask[array] and distributed)"
+_INSTALL = "pip install 'territory[dask]'  (dask[array], distributed and dask-geopandas)"
+_MODULES = ("dask", "distributed", "dask_geopandas")
 
 
 def available() -> bool:
-    """Whether Dask and distributed are installed.
+    """Whether Dask, distributed and dask-geopandas are installed.
 
     Examples
     --------
     >>> isinstance(available(), bool)
     True
     """
-    return all(importlib.util.find_spec(name) is not None for name in ("dask", "distributed"))
+    return all(importlib.util.find_spec(name) is not None for name in _MODULES)
 
 
 def _require() -> None:
@@ -166,6 +172,60 @@ def series(
         )
         tl._tables[key] = _compute(table)[0]
     return tl.series(start, end, freq, by=by, measure=measure)
+
+
+def build_zones(tl: ControlTimeline, *, npartitions: int | None = None) -> gpd.GeoDataFrame:
+    """The timeline's zones, with the cells cut township by township on Dask.
+
+    The township regions go into a dask-geopandas frame; each partition runs
+    :func:`territory.zones.region_pieces` in its own task.  The result equals
+    the in-memory :attr:`ControlTimeline.zones` (same pieces in the same
+    order) and is cached on ``tl``, so every later ``at``, ``series`` or
+    export uses it.
+
+    Parameters
+    ----------
+    tl : ControlTimeline
+        Built with ``townships=``: without townships the zones are one Voronoi
+        diagram of the whole area, which does not split.
+    npartitions : int, optional
+        Default: one partition per 8 townships.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        ``tl.zones``.
+
+    Raises
+    ------
+    TerritoryError
+        Without Dask, without townships, or for a bad ``npartitions``.
+    """
+    _require()
+    import dask_geopandas
+
+    from territory.zones import build_zones as build_in_memory
+
+    if tl.townships is None:
+        raise TerritoryError(
+            "tl: this timeline has no townships; build_zones splits the work by township, "
+            "so pass townships=territory.read_townships(path) to ControlTimeline"
+        )
+    if npartitions is not None and not (isinstance(npartitions, int) and npartitions > 0):
+        raise TerritoryError(f"npartitions: {npartitions!r}; expected a positive whole number")
+
+    def on_partitions(function: Any, regions: gpd.GeoDataFrame, **shared: Any) -> Any:
+        parts = npartitions or max(1, math.ceil(len(regions) / 8))
+        frame = dask_geopandas.from_geopandas(regions, npartitions=min(parts, len(regions)))
+        meta = function(regions.iloc[:0], **shared)
+        (pieces,) = _compute(frame.map_partitions(function, **shared, meta=meta))
+        return pieces.reset_index(drop=True)
+
+    zones = build_in_memory(
+        tl.dataset.places, tl.dataset.state, tl.townships, map_regions=on_partitions
+    )
+    tl.__dict__["zones"] = zones  # the cache of the ``zones`` cached_property
+    return zones
 
 
 def at_many(

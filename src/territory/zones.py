@@ -52,6 +52,8 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -68,6 +70,7 @@ __all__ = [
     "area_places",
     "build_zones",
     "check_townships",
+    "region_pieces",
     "township_seats",
 ]
 
@@ -263,10 +266,63 @@ def check_townships(townships: gpd.GeoDataFrame, name: str = "townships") -> Non
         raise DataError(problems)
 
 
+def region_pieces(
+    regions: gpd.GeoDataFrame,
+    points: np.ndarray,
+    ids: list[str],
+    owner: np.ndarray,
+    global_cells: list[BaseGeometry],
+) -> gpd.GeoDataFrame:
+    """The zone pieces inside each township region (Albers).
+
+    A region with places of its own is cut into their Voronoi cells; a region
+    without any takes the pieces of the state-wide cells that cross it.  Each
+    region is independent of the others, so the work can be split by rows
+    (:func:`territory.parallel.build_zones` does it on Dask).
+
+    Parameters
+    ----------
+    regions : geopandas.GeoDataFrame
+        ``k`` (the region's number in ``owner``), ``ts_pcode`` and the region.
+    points : numpy.ndarray
+        The area-bearing places (Albers points), in ``ids`` order.
+    ids : list of str
+    owner : numpy.ndarray
+        For each point, the ``k`` of the region it lies in, or -1.
+    global_cells : list of shapely geometries
+        The points' Voronoi cells clipped to the whole study area.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        ``zone_id``, ``ts_pcode`` and the piece, region by region, in order.
+    """
+    tree = shapely.STRtree(global_cells)
+    pieces: list[tuple[str, str, BaseGeometry]] = []
+    for k, pcode, region in zip(regions["k"], regions["ts_pcode"], regions.geometry, strict=True):
+        inside = np.flatnonzero(owner == k)
+        if len(inside):
+            local = _cells(points[inside], region)
+            pieces += [(ids[i], pcode, c) for i, c in zip(inside, local, strict=True)]
+        else:
+            hits = sorted(int(j) for j in tree.query(region, predicate="intersects"))
+            pieces += [
+                (ids[j], pcode, _polygonal(shapely.intersection(global_cells[j], region)))
+                for j in hits
+            ]
+    return gpd.GeoDataFrame(
+        {"zone_id": [p[0] for p in pieces], "ts_pcode": [p[1] for p in pieces]},
+        geometry=[p[2] for p in pieces],
+        crs=MYANMAR_ALBERS,
+    )
+
+
 def build_zones(
     places: gpd.GeoDataFrame,
     state: gpd.GeoSeries | gpd.GeoDataFrame,
     townships: gpd.GeoDataFrame | None = None,
+    *,
+    map_regions: Callable[..., gpd.GeoDataFrame] | None = None,
 ) -> gpd.GeoDataFrame:
     """Nearest-place zones that partition the study area.
 
@@ -278,6 +334,11 @@ def build_zones(
         The study area (EPSG:4326).
     townships : geopandas.GeoDataFrame, optional
         Township polygons with ``TS_PCODE`` (see :func:`territory.read_townships`).
+    map_regions : callable, optional
+        How to run :func:`region_pieces` over the township regions: called as
+        ``map_regions(region_pieces, regions, points=..., ids=..., owner=...,
+        global_cells=...)``; it must return what ``region_pieces`` returns for
+        all the regions, in order.  Default: one call in this process.
 
     Returns
     -------
@@ -325,22 +386,28 @@ def build_zones(
             distances = shapely.distance(shapes, points[i])
             if len(distances) and distances.min() <= OUTLINE_TOLERANCE_M:
                 owner[i] = int(np.argmin(distances))
-        cell_tree = shapely.STRtree(global_cells)
-
-        def nearest_overall(region: BaseGeometry) -> list[tuple[int, BaseGeometry]]:
-            hits = sorted(int(j) for j in cell_tree.query(region, predicate="intersects"))
-            return [(j, _polygonal(shapely.intersection(global_cells[j], region))) for j in hits]
-
-        for k, (pcode, region) in enumerate(regions):
-            inside = np.flatnonzero(owner == k)
-            if len(inside):
-                local = _cells(points[inside], region)
-                pieces += [(ids[i], pcode, c) for i, c in zip(inside, local, strict=True)]
-            else:
-                pieces += [(ids[j], pcode, g) for j, g in nearest_overall(region)]
+        frame = gpd.GeoDataFrame(
+            {"k": np.arange(len(regions)), "ts_pcode": [pcode for pcode, _ in regions]},
+            geometry=list(shapes),
+            crs=MYANMAR_ALBERS,
+        )
+        run = map_regions or (lambda function, frame, **kwargs: function(frame, **kwargs))
+        inside = run(
+            region_pieces, frame, points=points, ids=ids, owner=owner, global_cells=global_cells
+        )
+        pieces = list(zip(inside["zone_id"], inside["ts_pcode"], inside.geometry, strict=True))
         rest = _polygonal(shapely.difference(outline, shapely.union_all(shapes)))
         if not rest.is_empty and rest.area > 1.0:
-            pieces += [(ids[j], None, g) for j, g in nearest_overall(rest)]
+            outside = region_pieces(
+                gpd.GeoDataFrame({"k": [-2], "ts_pcode": [None]}, geometry=[rest]),
+                points,
+                ids,
+                owner,
+                global_cells,
+            )
+            pieces += list(
+                zip(outside["zone_id"], outside["ts_pcode"], outside.geometry, strict=True)
+            )
     pieces = [(pid, pcode, g) for pid, pcode, g in pieces if not g.is_empty]
     piece_frame = pd.DataFrame(
         {
@@ -361,6 +428,10 @@ def build_zones(
         if p != z:
             others[z].append(p)
     merged = {zone: ";".join(sorted(others[zone])) for zone in ids}
+    # Reprojecting can fold a ring where two vertices lie a hair apart; repair those.
+    stored = gpd.GeoSeries(geometry, crs=MYANMAR_ALBERS).to_crs(WGS84).to_numpy()
+    folded = ~shapely.is_valid(stored)
+    stored[folded] = [_polygonal(shapely.make_valid(g)) for g in stored[folded]]
     frame = gpd.GeoDataFrame(
         {
             "zone_id": ids,
@@ -368,7 +439,7 @@ def build_zones(
             "merged": [merged[z] for z in ids],
             "area_km2": [g.area / 1e6 for g in geometry],
         },
-        geometry=gpd.GeoSeries(geometry, crs=MYANMAR_ALBERS).to_crs(WGS84).to_numpy(),
+        geometry=stored,
         crs=WGS84,
         index=pd.Index(ids),
     )
