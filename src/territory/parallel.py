@@ -323,7 +323,8 @@ def write_geotiff_chunked(
 
     The grid is cut into ``block`` × ``block`` windows, the chunks of a lazy
     Dask array of shape (dates, rows, cols); each chunk is rasterized and
-    relabelled for every date in its own task, and written as it arrives.  Memory holds a few windows, never the whole grid.
+    relabelled for every date in its own task, and written as it arrives.
+    Memory holds a few windows, never the whole grid.
 
     Parameters
     ----------

@@ -2,8 +2,8 @@
 
 The writers (maps, layers, rasters) take plain GeoDataFrames; this module
 makes them from a :class:`~territory.timeline.ControlTimeline`: events as
-points with their sources, the zones (one geometry per ``zone_id``), the zone state on a list of dates, and geometry
-simplified for the web.
+points with their sources, the zones (one geometry per ``zone_id``), the
+zone state on a list of dates, and geometry simplified for the web.
 
 Examples
 --------
