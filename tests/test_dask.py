@@ -8,8 +8,6 @@ compared with a fresh timeline's in-memory result, value for value.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -193,12 +191,3 @@ def test_without_dask_every_function_says_what_to_install(monkeypatch) -> None:
     ):
         with pytest.raises(TerritoryError, match=r"territory\[dask\]"):
             call()
-
-
-def test_import_territory_does_not_import_dask() -> None:
-    code = (
-        "import sys, territory, territory.parallel; "
-        "print(sorted(m for m in ('dask', 'distributed', 'dask_geopandas') if m in sys.modules))"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"

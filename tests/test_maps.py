@@ -11,8 +11,6 @@ cases use the embedded Shan State data through the real ``ControlTimeline``.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Iterator
 
 import geopandas as gpd
@@ -67,16 +65,6 @@ def _points(names: list[str], **columns: list[object]) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(
         {"name": names, **columns}, geometry=[Point(x, 22.75) for x in xs], crs="EPSG:4326"
     )
-
-
-def test_importing_the_writers_is_light() -> None:
-    """folium, rasterio and selenium load only when a map or raster is made."""
-    code = (
-        "import sys, territory.export; "
-        "print(sorted(m for m in ('folium', 'rasterio', 'selenium', 'branca') if m in sys.modules))"
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert done.stdout.strip() == "[]"
 
 
 def _text_of(browser: Browser, selector: str) -> str:

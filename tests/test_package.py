@@ -8,13 +8,29 @@ import sysconfig
 import venv
 from pathlib import Path
 
+import pytest
+
 import territory
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_import_is_light() -> None:
-    code = "import sys, territory; print(sorted(m for m in ('folium', 'rasterio', 'matplotlib') if m in sys.modules))"
+HEAVY = (
+    "folium",
+    "branca",
+    "rasterio",
+    "matplotlib",
+    "selenium",
+    "dask",
+    "distributed",
+    "dask_geopandas",
+)
+
+
+@pytest.mark.parametrize("modules", ["territory", "territory.export", "territory.parallel"])
+def test_import_is_light(modules: str) -> None:
+    """folium, rasterio, matplotlib, a browser driver and Dask load only when used."""
+    code = f"import sys, {modules}; print(sorted(m for m in {HEAVY!r} if m in sys.modules))"
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout

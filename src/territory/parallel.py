@@ -37,9 +37,7 @@ True
 
 from __future__ import annotations
 
-import datetime
 import importlib.util
-import json
 import math
 from collections.abc import Iterable
 from pathlib import Path
@@ -48,8 +46,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from territory.crs import MYANMAR_ALBERS
-from territory.errors import DateRangeError, TerritoryError
+from territory.errors import TerritoryError
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -269,22 +266,6 @@ def at_many(
     return [tl.at(day, by=by) for day in days]
 
 
-def _stamps(tl: ControlTimeline, dates: Any) -> list[pd.Timestamp]:
-    if isinstance(dates, (str, pd.Timestamp, datetime.date)):
-        dates = [dates]
-    stamps = [pd.Timestamp(d).normalize() for d in dates]
-    ds = tl.dataset
-    for stamp in stamps:
-        if stamp < ds.baseline_date or stamp > ds.as_of:
-            raise DateRangeError(
-                f"dates: {stamp.date()} is outside the data's range; expected a day in "
-                f"[{ds.baseline_date.date()}, {ds.as_of.date()}]"
-            )
-    if not stamps:
-        raise TerritoryError("dates: empty; expected at least one date")
-    return stamps
-
-
 def _window_codes(
     shapes: list[tuple[Any, int]],
     coefficients: tuple[float, ...],
@@ -353,108 +334,64 @@ def write_geotiff_chunked(
     _require()
     import dask
     import dask.array as da
-    import rasterio
     from affine import Affine
     from rasterio.windows import Window
 
-    from territory.export.atomic import atomic_path
     from territory.export.frames import zone_geometries
     from territory.export.raster import (
-        _METRES_PER_DEGREE,
-        NODATA,
-        _grid_crs,
-        _rgba,
         actor_code_table,
+        band_dates,
+        code_lookup,
         holder_codes,
+        open_code_raster,
+        zone_grid,
     )
 
     if not (isinstance(block, int) and block > 0 and block % 16 == 0):
         raise TerritoryError(f"block: {block!r}; expected a positive multiple of 16")
-    if not resolution_m > 0:
-        raise TerritoryError(f"resolution_m: {resolution_m!r}; expected a positive number")
     ds = tl.dataset
-    stamps = _stamps(tl, dates)
+    stamps = band_dates(tl, dates)
     intervals = tl.intervals()
     zones = zone_geometries(intervals).set_index("zone_id").geometry
     codes = actor_code_table(ds.actors.index)
-    by_date = holder_codes(intervals, list(zones.index), stamps, codes)
-    lookup = np.zeros((len(stamps), by_date.shape[1] + 1), dtype=np.uint8)
-    lookup[:, 1:] = by_date
+    lookup = code_lookup(holder_codes(intervals, list(zones.index), stamps, codes))
+    shapes, (height, width), transform, grid_crs = zone_grid(
+        zones, resolution_m=resolution_m, crs=crs
+    )
 
-    # The grid of rasterize_zones, without burning it.
-    grid_crs = _grid_crs(crs)
-    projected = zones.to_crs(grid_crs)
-    cell = resolution_m if grid_crs == MYANMAR_ALBERS else resolution_m / _METRES_PER_DEGREE
-    west, south, east, north = projected.total_bounds
-    width = max(1, math.ceil((east - west) / cell))
-    height = max(1, math.ceil((north - south) / cell))
-    transform = Affine(cell, 0.0, west, 0.0, -cell, north)
-    shapes = [
-        (geom, number)
-        for number, geom in enumerate(projected.values, start=1)
-        if geom is not None and not geom.is_empty
-    ]
-
-    colormap = {NODATA: (0, 0, 0, 0)}
-    colours = ds.actors["colour"].to_dict()
-    for actor, code in codes.items():
-        colormap[code] = _rgba(colours.get(actor, "#808080"))
-    profile = {
-        "driver": "GTiff",
-        "width": width,
-        "height": height,
-        "count": len(stamps),
-        "dtype": "uint8",
-        "crs": grid_crs,
-        "transform": transform,
-        "nodata": NODATA,
-        "compress": "deflate",
-        "tiled": height >= 256 and width >= 256,
-        "photometric": "palette",
-    }
-    windows = [
-        (row, col, min(block, height - row), min(block, width - col))
-        for row in range(0, height, block)
-        for col in range(0, width, block)
-    ]
     # The stack as a lazy Dask array (bands, rows, cols), one chunk per window.
     delayed_shapes = dask.delayed(shapes, traverse=False)
     delayed_lookup = dask.delayed(lookup, traverse=False)
 
-    def window(row: int, col: int) -> da.Array:
-        rows, cols = min(block, height - row), min(block, width - col)
-        coefficients = tuple(transform @ Affine.translation(col, row))[:6]
+    def chunk(window: Window) -> da.Array:
+        coefficients = tuple(transform @ Affine.translation(window.col_off, window.row_off))[:6]
         task = dask.delayed(_window_codes)(
-            delayed_shapes, coefficients, rows, cols, delayed_lookup
+            delayed_shapes, coefficients, window.height, window.width, delayed_lookup
         )
-        return da.from_delayed(task, shape=(len(stamps), rows, cols), dtype=np.uint8)
+        return da.from_delayed(
+            task, shape=(len(stamps), window.height, window.width), dtype=np.uint8
+        )
 
-    stack = da.block(
-        [[window(row, col) for col in range(0, width, block)] for row in range(0, height, block)]
-    )
     windows = [
-        Window(col, row, min(block, width - col), min(block, height - row))
+        [
+            Window(col, row, min(block, width - col), min(block, height - row))
+            for col in range(0, width, block)
+        ]
         for row in range(0, height, block)
-        for col in range(0, width, block)
     ]
+    stack = da.block([[chunk(window) for window in row] for row in windows])
+    flat = [window for row in windows for window in row]
     batch = 8  # windows in flight at once
-    with atomic_path(path) as temporary, rasterio.open(temporary, "w", **profile) as dst:
-        dst.update_tags(
-            ACTOR_CODES=json.dumps({str(code): actor for actor, code in codes.items()}),
-            NODATA_MEANING="0 = outside every zone",
-            **{f"ACTOR_{code}": actor for actor, code in codes.items()},
-        )
-        for first in range(0, len(windows), batch):
-            part = windows[first : first + batch]
-            chunks = [
+    colours = ds.actors["colour"].to_dict()
+    with open_code_raster(
+        path, (height, width), transform, grid_crs, stamps, codes, colours
+    ) as dst:
+        for first in range(0, len(flat), batch):
+            part = flat[first : first + batch]
+            pieces = [
                 stack[:, w.row_off : w.row_off + w.height, w.col_off : w.col_off + w.width]
                 for w in part
             ]
-            for where, values in zip(part, _compute(*chunks), strict=True):
-                dst.write(values, window=where)
-        for band, stamp in enumerate(stamps, start=1):
-            iso = stamp.date().isoformat()
-            dst.set_band_description(band, iso)
-            dst.update_tags(band, DATE=iso)
-            dst.write_colormap(band, colormap)
+            for window, values in zip(part, _compute(*pieces), strict=True):
+                dst.write(values, window=window)
     return Path(path)

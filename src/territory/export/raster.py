@@ -28,9 +28,10 @@ from __future__ import annotations
 import datetime
 import json
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import numpy as np
@@ -43,16 +44,21 @@ from territory.export.frames import interval_rows, zone_geometries
 
 if TYPE_CHECKING:
     from affine import Affine
+    from shapely.geometry.base import BaseGeometry
 
     from territory.timeline import ControlTimeline
 
 __all__ = [
     "NODATA",
     "actor_code_table",
+    "band_dates",
+    "code_lookup",
     "holder_codes",
+    "open_code_raster",
     "rasterize_zones",
     "write_code_raster",
     "write_geotiff",
+    "zone_grid",
 ]
 
 #: The code of cells outside every zone.
@@ -114,8 +120,25 @@ def rasterize_zones(
     >>> grid.shape, sorted(set(np.unique(grid).tolist()) - {0})
     ((12, 23), [1, 2])
     """
-    from affine import Affine
     from rasterio import features
+
+    shapes, shape, affine, grid_crs = zone_grid(zones, resolution_m=resolution_m, crs=crs)
+    grid = features.rasterize(shapes, out_shape=shape, transform=affine, fill=0, dtype="int32")
+    return grid, affine, grid_crs
+
+
+def zone_grid(
+    zones: gpd.GeoSeries, *, resolution_m: float, crs: str
+) -> tuple[list[tuple[BaseGeometry, int]], tuple[int, int], Affine, str]:
+    """The grid that covers the zones, without burning it.
+
+    Returns
+    -------
+    (list, (int, int), affine.Affine, str)
+        The (polygon, zone number) pairs to burn (numbers from 1, in ``zones``
+        order), the grid's (height, width), its transform and its CRS.
+    """
+    from affine import Affine
 
     if not resolution_m > 0:
         raise TerritoryError(f"resolution_m: {resolution_m!r}; expected a positive number")
@@ -125,16 +148,12 @@ def rasterize_zones(
     west, south, east, north = projected.total_bounds
     width = max(1, math.ceil((east - west) / cell))
     height = max(1, math.ceil((north - south) / cell))
-    affine = Affine(cell, 0.0, west, 0.0, -cell, north)
     shapes = [
         (geom, number)
         for number, geom in enumerate(projected.values, start=1)
         if geom is not None and not geom.is_empty
     ]
-    grid = features.rasterize(
-        shapes, out_shape=(height, width), transform=affine, fill=0, dtype="int32"
-    )
-    return grid, affine, grid_crs
+    return shapes, (height, width), Affine(cell, 0.0, west, 0.0, -cell, north), grid_crs
 
 
 def holder_codes(
@@ -205,42 +224,95 @@ def write_code_raster(
     -------
     Path
     """
+    lookup = code_lookup(codes_by_date)
+    with open_code_raster(path, grid.shape, transform, crs, dates, codes, colours) as dst:
+        for band in range(1, len(dates) + 1):
+            dst.write(lookup[band - 1][grid], band)
+    return Path(path)
+
+
+def code_lookup(codes_by_date: np.ndarray) -> np.ndarray:
+    """Zone number → actor code, per date: ``codes_by_date`` with a 0 column for no zone."""
+    lookup = np.zeros((len(codes_by_date), codes_by_date.shape[1] + 1), dtype=np.uint8)
+    lookup[:, 1:] = codes_by_date
+    return lookup
+
+
+@contextmanager
+def open_code_raster(
+    path: str | Path,
+    shape: tuple[int, int],
+    transform: Affine,
+    crs: str,
+    dates: Sequence[pd.Timestamp],
+    codes: Mapping[str, int],
+    colours: Mapping[str, str],
+) -> Iterator[Any]:
+    """Open a GeoTIFF of actor codes for writing, atomically, with all but its pixels.
+
+    The profile (``uint8``, palette, deflate), the code → actor tags, each
+    band's date and the colour table are written; the caller writes the
+    pixels.  The file appears at ``path`` only when the block ends without an
+    error.
+    """
     import rasterio
 
-    count = len(dates)
-    if count == 0:
+    if len(dates) == 0:
         raise TerritoryError("dates: empty; expected at least one date")
-    colormap = {NODATA: (0, 0, 0, 0)}
-    for actor, code in codes.items():
-        colormap[code] = _rgba(colours.get(actor, "#808080"))
+    height, width = shape
     profile = {
         "driver": "GTiff",
-        "width": grid.shape[1],
-        "height": grid.shape[0],
-        "count": count,
+        "width": width,
+        "height": height,
+        "count": len(dates),
         "dtype": "uint8",
         "crs": crs,
         "transform": transform,
         "nodata": NODATA,
         "compress": "deflate",
-        "tiled": grid.shape[0] >= 256 and grid.shape[1] >= 256,
+        "tiled": height >= 256 and width >= 256,
         "photometric": "palette",
     }
-    lookup = np.zeros((count, codes_by_date.shape[1] + 1), dtype=np.uint8)
-    lookup[:, 1:] = codes_by_date
+    colormap = {NODATA: (0, 0, 0, 0)}
+    for actor, code in codes.items():
+        colormap[code] = _rgba(colours.get(actor, "#808080"))
     with atomic_path(path) as temporary, rasterio.open(temporary, "w", **profile) as dst:
         dst.update_tags(
             ACTOR_CODES=json.dumps({str(code): actor for actor, code in codes.items()}),
             NODATA_MEANING="0 = outside every zone",
             **{f"ACTOR_{code}": actor for actor, code in codes.items()},
         )
+        yield dst
         for band, date in enumerate(dates, start=1):
-            dst.write(lookup[band - 1][grid], band)
             iso = pd.Timestamp(date).date().isoformat()
             dst.set_band_description(band, iso)
             dst.update_tags(band, DATE=iso)
             dst.write_colormap(band, colormap)
-    return Path(path)
+
+
+def band_dates(tl: ControlTimeline, dates: Any) -> list[pd.Timestamp]:
+    """The days of the bands: one date-like or many, each in the dataset's range.
+
+    Raises
+    ------
+    DateRangeError
+        When a date lies outside ``[baseline_date, as_of]`` of the dataset.
+    TerritoryError
+        When there is no date.
+    """
+    ds = tl.dataset
+    if isinstance(dates, (str, pd.Timestamp, datetime.date)):
+        dates = [dates]  # one date, not an iterable of characters
+    stamps = [pd.Timestamp(d).normalize() for d in dates]
+    for stamp in stamps:
+        if stamp < ds.baseline_date or stamp > ds.as_of:
+            raise DateRangeError(
+                f"dates: {stamp.date()} is outside the data's range; expected a day in "
+                f"[{ds.baseline_date.date()}, {ds.as_of.date()}]"
+            )
+    if not stamps:
+        raise TerritoryError("dates: empty; expected at least one date")
+    return stamps
 
 
 def write_geotiff(
@@ -281,15 +353,7 @@ def write_geotiff(
     code (contest status is in the vector layers, not here).
     """
     ds = tl.dataset
-    if isinstance(dates, (str, pd.Timestamp, datetime.date)):
-        dates = [dates]  # one date, not an iterable of characters
-    stamps = [pd.Timestamp(d).normalize() for d in dates]
-    for stamp in stamps:
-        if stamp < ds.baseline_date or stamp > ds.as_of:
-            raise DateRangeError(
-                f"dates: {stamp.date()} is outside the data's range; expected a day in "
-                f"[{ds.baseline_date.date()}, {ds.as_of.date()}]"
-            )
+    stamps = band_dates(tl, dates)
     intervals = tl.intervals()
     zones = zone_geometries(intervals).set_index("zone_id").geometry
     codes = actor_code_table(ds.actors.index)
