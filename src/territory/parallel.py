@@ -337,13 +337,11 @@ def write_geotiff_chunked(
     from affine import Affine
     from rasterio.windows import Window
 
-    from territory.export.frames import zone_geometries
     from territory.export.raster import (
-        actor_code_table,
         band_dates,
         code_lookup,
-        holder_codes,
         open_code_raster,
+        zone_codes,
         zone_grid,
     )
 
@@ -351,10 +349,8 @@ def write_geotiff_chunked(
         raise TerritoryError(f"block: {block!r}; expected a positive multiple of 16")
     ds = tl.dataset
     stamps = band_dates(tl, dates)
-    intervals = tl.intervals()
-    zones = zone_geometries(intervals).set_index("zone_id").geometry
-    codes = actor_code_table(ds.actors.index)
-    lookup = code_lookup(holder_codes(intervals, list(zones.index), stamps, codes))
+    zones, codes, by_date = zone_codes(tl, stamps)
+    lookup = code_lookup(by_date)
     shapes, (height, width), transform, grid_crs = zone_grid(
         zones, resolution_m=resolution_m, crs=crs
     )

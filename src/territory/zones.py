@@ -371,7 +371,7 @@ def build_zones(
     else:
         check_townships(townships)
         projected = townships.geometry.to_crs(MYANMAR_ALBERS).to_numpy()
-        regions: list[tuple[str, BaseGeometry]] = []
+        regions: list[tuple[str | None, BaseGeometry]] = []
         for pcode, polygon in zip(townships["TS_PCODE"], projected, strict=True):
             region = _polygonal(shapely.intersection(shapely.make_valid(polygon), outline))
             if not region.is_empty:
@@ -386,28 +386,21 @@ def build_zones(
             distances = shapely.distance(shapes, points[i])
             if len(distances) and distances.min() <= OUTLINE_TOLERANCE_M:
                 owner[i] = int(np.argmin(distances))
+        # The ground outside every township (outline slivers) goes last, as a
+        # region with no places of its own: the state-wide cells that cross it.
+        rest = _polygonal(shapely.difference(outline, shapely.union_all(shapes)))
+        if not rest.is_empty and rest.area > 1.0:
+            regions.append((None, rest))
         frame = gpd.GeoDataFrame(
             {"k": np.arange(len(regions)), "ts_pcode": [pcode for pcode, _ in regions]},
-            geometry=list(shapes),
+            geometry=[region for _, region in regions],
             crs=MYANMAR_ALBERS,
         )
         run = map_regions or (lambda function, frame, **kwargs: function(frame, **kwargs))
-        inside = run(
+        cut = run(
             region_pieces, frame, points=points, ids=ids, owner=owner, global_cells=global_cells
         )
-        pieces = list(zip(inside["zone_id"], inside["ts_pcode"], inside.geometry, strict=True))
-        rest = _polygonal(shapely.difference(outline, shapely.union_all(shapes)))
-        if not rest.is_empty and rest.area > 1.0:
-            outside = region_pieces(
-                gpd.GeoDataFrame({"k": [-2], "ts_pcode": [None]}, geometry=[rest]),
-                points,
-                ids,
-                owner,
-                global_cells,
-            )
-            pieces += list(
-                zip(outside["zone_id"], outside["ts_pcode"], outside.geometry, strict=True)
-            )
+        pieces = list(zip(cut["zone_id"], cut["ts_pcode"], cut.geometry, strict=True))
     pieces = [(pid, pcode, g) for pid, pcode, g in pieces if not g.is_empty]
     piece_frame = pd.DataFrame(
         {

@@ -58,6 +58,7 @@ __all__ = [
     "rasterize_zones",
     "write_code_raster",
     "write_geotiff",
+    "zone_codes",
     "zone_grid",
 ]
 
@@ -315,6 +316,24 @@ def band_dates(tl: ControlTimeline, dates: Any) -> list[pd.Timestamp]:
     return stamps
 
 
+def zone_codes(
+    tl: ControlTimeline, stamps: Sequence[pd.Timestamp]
+) -> tuple[gpd.GeoSeries, dict[str, int], np.ndarray]:
+    """The zones, the actor code table and each zone's holder code on each date.
+
+    Returns
+    -------
+    (geopandas.GeoSeries, dict, numpy.ndarray)
+        One polygon per zone (indexed by ``zone_id``), actor id → code (the
+        dataset's actor order), and the (dates, zones) codes of
+        :func:`holder_codes`.
+    """
+    intervals = tl.intervals()
+    zones = zone_geometries(intervals).set_index("zone_id").geometry
+    codes = actor_code_table(tl.dataset.actors.index)
+    return zones, codes, holder_codes(intervals, list(zones.index), stamps, codes)
+
+
 def write_geotiff(
     tl: ControlTimeline,
     dates: Iterable[object],
@@ -354,10 +373,7 @@ def write_geotiff(
     """
     ds = tl.dataset
     stamps = band_dates(tl, dates)
-    intervals = tl.intervals()
-    zones = zone_geometries(intervals).set_index("zone_id").geometry
-    codes = actor_code_table(ds.actors.index)
+    zones, codes, by_date = zone_codes(tl, stamps)
     grid, affine, grid_crs = rasterize_zones(zones, resolution_m=resolution_m, crs=crs)
-    by_date = holder_codes(intervals, list(zones.index), stamps, codes)
     colours = ds.actors["colour"].to_dict()
     return write_code_raster(grid, affine, grid_crs, by_date, stamps, codes, colours, path)
