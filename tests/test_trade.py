@@ -1,31 +1,33 @@
 """Border crossings, the route graph and the trade share.
 
-Two kinds of test:
+Two kinds of test, both on the real :class:`~territory.ControlTimeline` (the
+production path):
 
-* On a small synthetic dataset built below (invented places, actors and
-  numbers, chosen so that every expected share can be worked out by hand; the
-  arithmetic is written next to each expectation).  Its timeline is a
-  stand-in that applies the synthetic events in date order, so these tests
-  check the trade logic alone.
-* On the embedded Shan State data with the real ``ControlTimeline``, against
-  the published figures recorded in ``docs/data.md`` (trade provenance) and
-  discussed in ``docs/trade.md``.
+* On a small synthetic dataset built below with ``tests/synthetic.py``
+  (invented places, actors and numbers, chosen so that every expected share
+  can be worked out by hand; the arithmetic is written next to each
+  expectation).
+* On the embedded Shan State data, against the published figures recorded in
+  ``docs/data.md`` (trade provenance) and discussed in ``docs/trade.md``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
-import geopandas as gpd
 import networkx as nx
+import numpy as np
 import pandas as pd
 import pytest
-from shapely.geometry import Point
 
+from synthetic import event, make_dataset
 from territory import DataError, DateRangeError, TerritoryError
 from territory.dataset import Dataset
 from territory.routes import junta_reach, route_graph
+from territory.timeline import ControlTimeline
 from territory.trade import crossings_at, trade_share, trade_share_series
+from territory.trade_model import model_of
 from territory.trade_periods import ReferencePeriod, reference_periods
 
 # -- the synthetic dataset ----------------------------------------------------------------------
@@ -48,7 +50,11 @@ ROUTES = [
     ("spur", ["border_town", "gate_a2"]),
     ("zone", ["junction", "zone_b"]),
 ]
-ACTORS = {"JUN": "junta", "REB": "resistance", "NEU": "neutral"}
+ACTORS = {
+    "JUN": ("junta", "#444444"),
+    "REB": ("resistance", "#2980b9"),
+    "NEU": ("neutral", "#8e44ad"),
+}
 FY = ("FY2022-23", "2022-04-01", "2023-03-31")
 PART = ("2023-04-01 to 2023-08-31", "2023-04-01", "2023-08-31")
 THAI = ("FY2020-21 Thai posts", "2020-10-01", "2021-09-30")
@@ -76,22 +82,49 @@ EVENTS = [
 ]
 
 
-def _synthetic() -> Dataset:
+def gate_event(
+    event_id: str,
+    date: str,
+    kind: str,
+    *,
+    place: str | None = None,
+    segment: tuple[str, str] | None = None,
+    by: str | None = None,
+    actor: str | None = None,
+    share: tuple[float, float] | None = None,
+) -> dict:
+    """One row of ``gate_events.csv``, as the loader parses it."""
+    return {
+        "event_id": event_id,
+        "date": pd.Timestamp(date),
+        "date_uncertainty_days": 0,
+        "place": place,
+        "segment": list(segment or []),
+        "kind": kind,
+        "by": by,
+        "actor": actor,
+        "share_low": None if share is None else share[0],
+        "share_high": None if share is None else share[1],
+        "confidence": "high",
+        "source": "synthetic",
+        "note": None,
+    }
+
+
+def _synthetic(gate_events: list[dict] | None = None, events: list = EVENTS) -> Dataset:
     ids = [p[0] for p in PLACES]
-    places = gpd.GeoDataFrame(
-        {
-            "id": ids,
-            "name": [i.replace("_", " ").title() for i in ids],
-            "kind": [p[1] for p in PLACES],
-            "post": [p[2] for p in PLACES],
-            "partner_country": [p[3] for p in PLACES],
-            "official": pd.array([True if p[1] == "crossing" else None for p in PLACES]),
-        },
-        geometry=[Point(97 + i * 0.1, 22) for i in range(len(PLACES))],
-        crs="EPSG:4326",
-        index=ids,
+    ds = make_dataset(
+        places=[(p[0], p[1], 96.1 + 0.15 * i, 21.0) for i, p in enumerate(PLACES)],
+        baseline=dict.fromkeys(ids, "JUN"),
+        events=[event(d, place, a, b, "capture") for d, place, a, b in events],
+        actors=ACTORS,
+        baseline_date="2023-01-01",
+        as_of="2024-12-31",
     )
-    actors = pd.DataFrame({"id": list(ACTORS), "side": list(ACTORS.values())}, index=list(ACTORS))
+    places = ds.places.copy()
+    places["post"] = [p[2] for p in PLACES]
+    places["partner_country"] = [p[3] for p in PLACES]
+    places["official"] = pd.array([True if p[1] == "crossing" else None for p in PLACES])
     trade = pd.DataFrame(
         {
             "post": [t[0] for t in TRADE],
@@ -104,67 +137,21 @@ def _synthetic() -> Dataset:
             "source": "synthetic",
         }
     )
-    events = pd.DataFrame(
-        {
-            "event_id": [f"e{i}" for i in range(len(EVENTS))],
-            "date": pd.to_datetime([e[0] for e in EVENTS]),
-            "place": [e[1] for e in EVENTS],
-            "from_actor": [e[2] for e in EVENTS],
-            "to_actor": [e[3] for e in EVENTS],
-            "kind": "capture",
-        }
-    )
-    empty = gpd.GeoDataFrame(geometry=[], crs="EPSG:4326")
-    return Dataset(
-        name="synthetic",
-        path=Path("synthetic"),
-        baseline_date=pd.Timestamp("2023-01-01"),
-        as_of=pd.Timestamp("2024-12-31"),
+    return dataclasses.replace(
+        ds,
         places=places,
-        actors=actors,
-        baseline=pd.DataFrame({"place": ids, "holder": "JUN"}),
-        events=events,
         routes=pd.DataFrame(
             {"route_id": [r[0] for r in ROUTES], "places": [r[1] for r in ROUTES]}
         ),
         trade=trade,
-        population=pd.DataFrame(),
-        state=empty,
-        country=empty,
-        borders=empty,
+        origin="mandalay",
+        gate_events=pd.DataFrame(gate_events) if gate_events else None,
     )
 
 
-class StubTimeline:
-    """Applies the dataset's capture events in date order; counts calls to ``places_at``."""
-
-    def __init__(self, dataset: Dataset) -> None:
-        self.dataset = dataset
-        self.calls = 0
-
-    @property
-    def change_dates(self) -> pd.DatetimeIndex:
-        return pd.DatetimeIndex([self.dataset.baseline_date, *self.dataset.events["date"]])
-
-    def places_at(self, date: object) -> gpd.GeoDataFrame:
-        self.calls += 1
-        day = pd.Timestamp(date)
-        baseline = self.dataset.baseline
-        holder = dict(zip(baseline["place"], baseline["holder"], strict=True))
-        for event in self.dataset.events.itertuples():
-            if event.date <= day:
-                holder[event.place] = event.to_actor
-        frame = self.dataset.places[["id", "geometry"]].copy()
-        frame["holder"] = frame["id"].map(holder)
-        frame["side"] = frame["holder"].map(ACTORS)
-        frame["held_since"] = self.dataset.baseline_date
-        frame["status"] = "held"
-        return frame
-
-
 @pytest.fixture
-def tl() -> StubTimeline:
-    return StubTimeline(_synthetic())
+def tl() -> ControlTimeline:
+    return ControlTimeline(_synthetic())
 
 
 # -- the route graph ----------------------------------------------------------------------------
@@ -235,7 +222,7 @@ CASES = [
 
 @pytest.mark.parametrize(("date", "options", "expected"), CASES)
 def test_trade_share_synthetic(
-    tl: StubTimeline, date: str, options: dict, expected: tuple[float, float, float]
+    tl: ControlTimeline, date: str, options: dict, expected: tuple[float, float, float]
 ) -> None:
     share = trade_share(tl, date, **options)
     assert (share.value, share.low, share.high) == pytest.approx(expected)
@@ -244,20 +231,20 @@ def test_trade_share_synthetic(
 
 @pytest.mark.parametrize("side", ["resistance", "neutral", "resistance+neutral"])
 @pytest.mark.parametrize("date", ["2023-02-01", "2023-07-01", "2023-10-01", "2024-06-01"])
-def test_cut_is_never_below_held(tl: StubTimeline, side: str, date: str) -> None:
+def test_cut_is_never_below_held(tl: ControlTimeline, side: str, date: str) -> None:
     held = trade_share(tl, date, side=side)
     cut = trade_share(tl, date, side=side, basis="cut")
     assert cut.low >= held.low and cut.value >= held.value and cut.high >= held.high
 
 
-def test_sides_partition_the_trade_on_basis_held(tl: StubTimeline) -> None:
+def test_sides_partition_the_trade_on_basis_held(tl: ControlTimeline) -> None:
     total = sum(
         trade_share(tl, "2023-10-01", side=s).value for s in ("junta", "resistance", "neutral")
     )
     assert total == pytest.approx(1.0)
 
 
-def test_result_names_its_definition_and_what_it_counted(tl: StubTimeline) -> None:
+def test_result_names_its_definition_and_what_it_counted(tl: ControlTimeline) -> None:
     share = trade_share(tl, "2023-10-01", side=["neutral", "resistance"], basis="cut")
     assert (share.side, share.basis, share.denominator) == (
         "neutral+resistance",
@@ -276,7 +263,7 @@ def test_result_names_its_definition_and_what_it_counted(tl: StubTimeline) -> No
     assert "gate_x" in text and "gate_d" in text  # gates without trade values
 
 
-def test_default_period_prefers_a_full_complete_year_and_says_why(tl: StubTimeline) -> None:
+def test_default_period_prefers_a_full_complete_year_and_says_why(tl: ControlTimeline) -> None:
     # Both FY2022-23 and the Apr-Aug 2023 window end before 2023-10-01; only the
     # fiscal year covers every post, so it is chosen, and a note names the later one.
     share = trade_share(tl, "2023-10-01")
@@ -285,14 +272,14 @@ def test_default_period_prefers_a_full_complete_year_and_says_why(tl: StubTimeli
     assert any("2023-04-01 to 2023-08-31" in n for n in share.notes[1:])
 
 
-def test_no_period_before_the_date_is_said(tl: StubTimeline) -> None:
+def test_no_period_before_the_date_is_said(tl: ControlTimeline) -> None:
     # No China period ends before 2023-02-01: the earliest one is used, with a note.
     share = trade_share(tl, "2023-02-01", denominator="china_border")
     assert share.reference_period.label == "FY2022-23"
     assert any("no trade period ends before the date" in n for n in share.notes)
 
 
-def test_an_incomplete_default_period_is_said(tl: StubTimeline) -> None:
+def test_an_incomplete_default_period_is_said(tl: ControlTimeline) -> None:
     # Only the Thai-posts year ends before 2023-02-01; it covers 1 of the 4 posts.
     share = trade_share(tl, "2023-02-01", side="junta")
     assert share.reference_period.label == THAI[0]
@@ -300,7 +287,7 @@ def test_an_incomplete_default_period_is_said(tl: StubTimeline) -> None:
     assert any("'alpha' is absent from" in n for n in share.notes)
 
 
-def test_absent_posts_are_estimated_and_bound_low_and_high(tl: StubTimeline) -> None:
+def test_absent_posts_are_estimated_and_bound_low_and_high(tl: ControlTimeline) -> None:
     # Apr-Aug 2023 has alpha 300 and beta 100 but lacks gamma and faraway.  gamma keeps
     # its ratio to the shared posts: 100/800 * 400 = 50 from FY2022-23 (which shares two
     # posts, so it gives the central estimate), 60/150 * 300 = 120 from Apr-Jun 2023 (one
@@ -317,7 +304,7 @@ def test_absent_posts_are_estimated_and_bound_low_and_high(tl: StubTimeline) -> 
 
 @pytest.mark.parametrize(("side", "expected"), [("resistance", 2 / 3), ("junta", 1 / 3)])
 def test_absent_posts_inside_a_residual_are_carved_out_of_it(
-    tl: StubTimeline, side: str, expected: float
+    tl: ControlTimeline, side: str, expected: float
 ) -> None:
     # The residual window names alpha (100) and gives 100 more, not split by post.
     # beta, gamma and faraway lie inside it, estimated by their ratio to alpha:
@@ -340,7 +327,7 @@ def test_absent_posts_inside_a_residual_are_carved_out_of_it(
         ReferencePeriod(PART[0], pd.Timestamp(PART[1]), pd.Timestamp(PART[2])),
     ],
 )
-def test_reference_period_by_label_dates_or_object(tl: StubTimeline, wanted: object) -> None:
+def test_reference_period_by_label_dates_or_object(tl: ControlTimeline, wanted: object) -> None:
     share = trade_share(tl, "2023-10-01", denominator="china_border", reference_period=wanted)
     assert share.reference_period.label == PART[0]
     assert share.denominator_usd == 400.0
@@ -410,10 +397,15 @@ def test_reference_period_by_label_dates_or_object(tl: StubTimeline, wanted: obj
             TerritoryError,
             "expected a ControlTimeline",
         ),
+        (
+            lambda tl: trade_share(tl, "2023-07-01", basis="cut", origin="hinterland"),
+            DataError,
+            "'hinterland' is on no route.*route places: border_town, gate_a1, gate_a2, junction",
+        ),
     ],
 )
 def test_bad_input_is_refused_with_a_clear_message(
-    tl: StubTimeline, call: object, error: type[Exception], match: str
+    tl: ControlTimeline, call: object, error: type[Exception], match: str
 ) -> None:
     with pytest.raises(error, match=match):
         call(tl)  # type: ignore[operator]
@@ -425,7 +417,7 @@ def test_bad_input_is_refused_with_a_clear_message(
 @pytest.mark.parametrize(
     "options", [{}, {"basis": "cut"}, {"denominator": "china_border", "side": "junta"}]
 )
-def test_series_equals_one_call_per_date(tl: StubTimeline, options: dict) -> None:
+def test_series_equals_one_call_per_date(tl: ControlTimeline, options: dict) -> None:
     series = trade_share_series(tl, "2023-02-01", "2023-12-31", freq="D", **options)
     assert len(series) == 334
     for date in [
@@ -443,17 +435,21 @@ def test_series_equals_one_call_per_date(tl: StubTimeline, options: dict) -> Non
         assert row["notes"] == one.notes
 
 
-def test_series_asks_the_timeline_once_per_distinct_state(tl: StubTimeline) -> None:
-    # Two events at gates or on routes, so three distinct states over the year; the
-    # event in the hinterland changes no share and costs no call.
-    trade_share_series(tl, "2023-01-01", "2023-12-31", freq="D")
-    assert tl.calls == 3
+@pytest.mark.parametrize(("roads", "expected"), [(False, 2), (True, 3)])
+def test_series_computes_once_per_distinct_state(
+    tl: ControlTimeline, roads: bool, expected: int
+) -> None:
+    # Over the year: gate_a1 falls (a gate), then junction (a route place, which only
+    # the road basis sees); the event in the hinterland makes no new state at all.
+    days = pd.date_range("2023-01-01", "2023-12-31").to_numpy(dtype="datetime64[ns]")
+    states = model_of(tl, "mandalay").states(days, roads)
+    assert len(np.unique(states)) == expected
 
 
 # -- crossings_at -------------------------------------------------------------------------------
 
 
-def test_crossings_at_lists_gates_with_holder_reach_and_value(tl: StubTimeline) -> None:
+def test_crossings_at_lists_gates_with_holder_reach_and_value(tl: ControlTimeline) -> None:
     gates = crossings_at(tl, "2023-10-01")
     assert list(gates.index) == ["gate_a1", "gate_a2", "zone_b", "gate_c", "gate_x", "gate_d"]
     assert gates["holder"].tolist() == ["REB", "JUN", "JUN", "JUN", "JUN", "JUN"]
@@ -467,7 +463,7 @@ def test_crossings_at_lists_gates_with_holder_reach_and_value(tl: StubTimeline) 
     assert any("delta" in n for n in gates.attrs["notes"])
 
 
-def test_reference_periods_lists_every_period(tl: StubTimeline) -> None:
+def test_reference_periods_lists_every_period(tl: ControlTimeline) -> None:
     periods = reference_periods(tl.dataset)
     assert periods["label"].tolist() == [THAI[0], FY[0], RES[0], Q1[0], PART[0]]
     assert periods["full_year"].tolist() == [True, True, False, False, False]

@@ -100,6 +100,9 @@ class Dataset:
         The place the junta's roads start from, for road reach in the trade
         share: ``origin`` in ``dataset.json``, else ``mandalay`` when the
         dataset has it, else None.
+    gate_events : pandas.DataFrame or None
+        ``trade/gate_events.csv`` (closures, shared control, road cuts; see
+        :mod:`territory.trade_gates`); None or empty when the dataset has none.
     """
 
     name: str
@@ -118,6 +121,7 @@ class Dataset:
     borders: gpd.GeoDataFrame
     neighbours: gpd.GeoDataFrame | None = None
     origin: str | None = DEFAULT_ORIGIN
+    gate_events: pd.DataFrame | None = None
 
     def __repr__(self) -> str:
         return (
@@ -357,6 +361,7 @@ class _Loader:
             borders=shapes["borders"],
             neighbours=neighbours,
             origin=origin,
+            gate_events=tables["gate_events"],
         )
 
     def metadata(self, path: Path) -> tuple[str, pd.Timestamp, pd.Timestamp, str | None] | None:

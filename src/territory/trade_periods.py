@@ -182,7 +182,7 @@ class TradeBook:
         for (label, start, end), rows in trade.groupby(
             ["period_label", "period_start", "period_end"], sort=False
         ):
-            period = ReferencePeriod(str(label), pd.Timestamp(start), pd.Timestamp(end))
+            period = ReferencePeriod(str(label), pd.Timestamp(str(start)), pd.Timestamp(str(end)))
             periods.append(
                 {
                     "label": period.label,
