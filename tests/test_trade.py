@@ -14,6 +14,8 @@ production path):
 from __future__ import annotations
 
 import dataclasses
+import gc
+import weakref
 from pathlib import Path
 
 import networkx as nx
@@ -616,3 +618,154 @@ def test_series_on_real_data_equals_single_calls(shan_tl: object) -> None:
     for date in series.index[::13]:
         one = trade_share(shan_tl, date, basis="cut")
         assert (series.loc[date, "value"], series.loc[date, "high"]) == (one.value, one.high)
+
+
+# -- gate status, shared control and road events (synthetic) ------------------------------------
+
+CLOSURE = [
+    gate_event("g1", "2023-07-15", "closed", place="gate_a1", by="neighbour"),
+    gate_event("g2", "2023-08-15", "reopened", place="gate_a1"),
+]
+
+
+@pytest.mark.parametrize(
+    ("date", "basis", "expected", "closed"),
+    [
+        # gate_a1 (REB since 2023-06-01) open: alpha half counted, as under held
+        ("2023-07-01", "flow", (0.3, 0.0, 0.6), 0.0),
+        # closed by the neighbour: under held it still counts, 0.3 points of it closed ...
+        ("2023-07-20", "held", (0.3, 0.0, 0.6), 0.3),
+        # ... under flow it carries nothing: those 0.3 points are stopped
+        ("2023-07-20", "flow", (0.0, 0.0, 0.0), 0.3),
+        ("2023-08-20", "flow", (0.3, 0.0, 0.6), 0.0),
+    ],
+)
+def test_flow_counts_a_gate_only_while_open(
+    date: str, basis: str, expected: tuple[float, float, float], closed: float
+) -> None:
+    tl = ControlTimeline(_synthetic(CLOSURE))
+    share = trade_share(tl, date, basis=basis)
+    assert (share.value, share.low, share.high) == pytest.approx(expected)
+    assert share.closed == pytest.approx(closed)
+    if closed:
+        assert share.closed_gates == ("gate_a1",)
+        assert any("gate_a1 (by neighbour)" in n for n in share.notes)
+        assert "30.0 points by closed gates (gate_a1)" in str(share)
+
+
+def test_a_restricted_gate_counts_in_value_and_high_not_in_low() -> None:
+    # The junta on 2023-07-01: alpha half (a2), beta, gamma and faraway: 300 + 200 + 100
+    # + 100 of 1000.  gate_c (gamma, 100) restricted: low loses it (0.4 - 0.1 = 0.3).
+    ds = _synthetic([gate_event("g1", "2023-06-15", "restricted", place="gate_c", by="holder")])
+    share = trade_share(ControlTimeline(ds), "2023-07-01", side="junta", basis="flow")
+    assert (share.value, share.low, share.high) == pytest.approx((0.7, 0.3, 1.0))
+    assert "restricted gates counted open" in share.rule
+
+
+@pytest.mark.parametrize(
+    ("share_range", "expected"),
+    [
+        # REB holds gate_a1, JUN takes 30 % of its revenue: a1 weighs 0.7 for REB, a2 0;
+        # value alpha 0.35 * 600 / 1000; low min(0.7, 0) = 0; high max = 0.7 * 600 / 1000
+        ((0.3, 0.3), (0.21, 0.0, 0.42)),
+        # no split reported: 0 to 1, the middle for value; high takes a1 whole
+        (None, (0.15, 0.0, 0.6)),
+    ],
+)
+def test_a_shared_gate_counts_fractionally_and_widens_the_range(
+    share_range: tuple[float, float] | None, expected: tuple[float, float, float]
+) -> None:
+    ds = _synthetic(
+        [gate_event("g1", "2023-06-01", "shared", place="gate_a1", actor="JUN", share=share_range)]
+    )
+    share = trade_share(ControlTimeline(ds), "2023-07-01")
+    assert (share.value, share.low, share.high) == pytest.approx(expected)
+    assert share.shared_gates == ("gate_a1",)
+    assert "shared gate's revenue" in share.rule
+    junta = trade_share(ControlTimeline(ds), "2023-07-01", side="junta")
+    assert junta.value + share.value == pytest.approx(1.0)
+
+
+def test_a_single_gate_post_shared_with_a_sourced_range() -> None:
+    # zone_b (beta, 200) is the junta's; REB takes 20-40 % of it from 2023-04-15:
+    # 0.3 * 200 / 1000 central, 0.2 and 0.4 at the ends.  Ended by 'sole'.
+    events = [
+        gate_event("g1", "2023-04-15", "shared", place="zone_b", actor="REB", share=(0.2, 0.4)),
+        gate_event("g2", "2023-05-15", "sole", place="zone_b"),
+    ]
+    tl = ControlTimeline(_synthetic(events))
+    share = trade_share(tl, "2023-05-01")
+    assert (share.value, share.low, share.high) == pytest.approx((0.06, 0.04, 0.08))
+    after = trade_share(tl, "2023-05-15")
+    assert (after.value, after.high) == (0.0, 0.0)
+
+
+def test_cut_follows_road_events() -> None:
+    # The road junction - border_town is cut on 2023-04-15 and reopened on 2023-05-15.
+    # While it is cut, both alpha gates (junta-held) are out of reach: 600 of 1000.
+    events = [
+        gate_event("r1", "2023-04-15", "road_cut", segment=("junction", "border_town")),
+        gate_event("r2", "2023-05-15", "road_reopened", segment=("border_town", "junction")),
+    ]
+    tl = ControlTimeline(_synthetic(events))
+    during = trade_share(tl, "2023-05-01", basis="cut")
+    assert (during.value, during.low, during.high) == pytest.approx((0.6, 0.6, 0.6))
+    assert trade_share(tl, "2023-05-01").value == 0.0  # held ignores roads
+    assert trade_share(tl, "2023-05-15", basis="cut").value == 0.0
+    gates = crossings_at(tl, "2023-05-01")
+    assert not gates.loc[["gate_a1", "gate_a2"], "reachable_by_junta"].any()
+    assert gates.loc["zone_b", "reachable_by_junta"]
+
+
+def test_bad_gate_events_are_all_reported_with_their_rows() -> None:
+    events = [
+        gate_event("g1", "2023-02-01", "closed", place="hinterland"),  # not a gate
+        gate_event("g2", "2023-02-01", "road_cut", segment=("mandalay", "gate_a1")),  # no road
+        gate_event("g3", "2023-02-01", "shared", place="gate_a1"),  # no co-holder
+    ]
+    with pytest.raises(DataError, match="3 problems") as caught:
+        trade_share(ControlTimeline(_synthetic(events)), "2023-03-01")
+    problems = caught.value.problems
+    assert [(p.row, p.column) for p in problems] == [(2, "place"), (3, "segment"), (4, "actor")]
+    assert "'hinterland' is not a gate" in problems[0].message
+
+
+@pytest.mark.parametrize("basis", ["held", "cut", "flow"])
+def test_series_with_gate_events_equals_one_call_per_date(basis: str) -> None:
+    events = [
+        *CLOSURE,
+        gate_event("g3", "2023-09-15", "shared", place="zone_b", actor="REB", share=(0.2, 0.4)),
+        gate_event("r1", "2023-02-01", "road_cut", segment=("junction", "zone_b")),
+        gate_event("r2", "2023-03-15", "road_reopened", segment=("junction", "zone_b")),
+    ]
+    tl = ControlTimeline(_synthetic(events))
+    series = trade_share_series(tl, "2023-01-01", "2023-12-31", freq="D", basis=basis)
+    for date in series.index[::11]:
+        one = trade_share(tl, date, basis=basis)
+        row = series.loc[date]
+        assert (row["value"], row["low"], row["high"], row["closed"]) == (
+            one.value,
+            one.low,
+            one.high,
+            one.closed,
+        )
+        assert row["notes"] == one.notes and row["rule"] == one.rule
+
+
+def test_the_model_lives_on_the_timeline_and_is_freed_with_it() -> None:
+    tl = ControlTimeline(_synthetic())
+    trade_share(tl, "2023-07-01")
+    model = weakref.ref(model_of(tl, "mandalay"))
+    assert model_of(tl, "mandalay") is model()  # built once, kept on the timeline
+    alive = weakref.ref(tl)
+    del tl
+    gc.collect()
+    assert alive() is None and model() is None
+
+
+def test_the_range_leads_wherever_the_share_is_shown(tl: ControlTimeline) -> None:
+    share = trade_share(tl, "2023-07-01")
+    text = str(share)
+    assert text.startswith("0.0–60.0 %, central 30.0 % under an equal split")
+    assert text.startswith(share.range_text)
+    assert "weighted by FY2022-23 (2022-04-01 to 2023-03-31)" in text
