@@ -769,3 +769,49 @@ def test_the_range_leads_wherever_the_share_is_shown(tl: ControlTimeline) -> Non
     assert text.startswith("0.0–60.0 %, central 30.0 % under an equal split")
     assert text.startswith(share.range_text)
     assert "weighted by FY2022-23 (2022-04-01 to 2023-03-31)" in text
+
+
+# -- closures and shared control on the embedded data ------------------------------------------
+
+
+def _china_values(period_label: str) -> pd.Series:
+    trade = _raw("trade/border_trade.csv")
+    rows = trade[(trade["period_label"] == period_label) & (trade["partner_country"] == "CHN")]
+    return rows.set_index("post")["total_usd"].astype(float)
+
+
+def test_flow_drops_the_gates_china_closed_in_mid_2024(shan_tl: object) -> None:
+    # BNI (2025-01, 2024-11): China shut the crossings into MNDAA-held ground at the end of
+    # June 2024 (gate_events.csv g-002 to g-007).  On 2024-08-10 the only resistance-held
+    # China gate still open is Lweje (KIA), so flow is Lweje's part of China trade in the
+    # reference period, read straight from border_trade.csv; held keeps the closed gates.
+    events = _raw("trade/gate_events.csv")
+    june = events[(events["date"] == "2024-06-30") & (events["kind"] == "closed")]
+    assert set(june["by"]) == {"neighbour"} and june["source"].str.contains("BNI").all()
+    held = trade_share(shan_tl, "2024-08-10", denominator="china_border")
+    flow = trade_share(shan_tl, "2024-08-10", denominator="china_border", basis="flow")
+    values = _china_values(flow.reference_period.label)
+    assert flow.value == pytest.approx(values["lweje"] / values.sum())
+    assert flow.low == flow.value == flow.high
+    assert set(june["place"]) <= set(flow.closed_gates)
+    assert held.value - flow.value == pytest.approx(flow.closed)
+    assert flow.closed > 0.5  # most of the resistance's China trade was stopped
+    assert "stopped" in str(flow) and "points by closed gates" in str(flow)
+    # before the closures, nothing differs
+    before = {b: trade_share(shan_tl, "2024-06-15", basis=b) for b in ("held", "flow")}
+    assert before["held"].value == before["flow"].value and before["flow"].closed == 0
+
+
+def test_chinshwehaw_counts_at_its_reported_revenue_split(shan_tl: object) -> None:
+    # Shan Herald (2024-03): the junta reportedly takes 30 % of Chinshwehaw's tax take
+    # from its reopening on 2024-03-11 (gate_events.csv g-001).  Laukkai-Nansan, the
+    # post's other gate, is the MNDAA's alone: value counts (0.7 + 1) / 2 of the post.
+    share = trade_share(shan_tl, "2024-03-15", denominator="china_border")
+    before = trade_share(shan_tl, "2024-03-10", denominator="china_border")
+    values = _china_values(share.reference_period.label)
+    post = values["chinshwehaw"] / values.sum()
+    assert before.value - share.value == pytest.approx(post * (1 - 0.85))
+    assert share.shared_gates == ("chinshwehaw",)
+    assert any(
+        "'chinshwehaw' is shared: MNDAA with SAC, who takes 30% to 30%" in n for n in share.notes
+    )
