@@ -815,3 +815,25 @@ def test_chinshwehaw_counts_at_its_reported_revenue_split(shan_tl: object) -> No
     assert any(
         "'chinshwehaw' is shared: MNDAA with SAC, who takes 30% to 30%" in n for n in share.notes
     )
+
+
+def test_the_chart_leads_with_the_band_and_names_period_and_source(
+    tl: ControlTimeline, tmp_path: Path
+) -> None:
+    from PIL import Image
+
+    from territory.demo import trade_chart
+    from territory.trade import chart_caption
+
+    series = trade_share_series(tl, "2023-04-01", "2023-12-31", freq="W")
+    caption = chart_caption(series)
+    assert caption.startswith("The band is the estimate (low–high)")
+    assert "Reference period: FY2022-23 (trade: synthetic)" in caption
+    png = trade_chart(series, tmp_path / "share.png", "synthetic")
+    with Image.open(png) as image:
+        assert min(image.info["dpi"]) >= 199.9
+        pixels = np.asarray(image.convert("RGB")).reshape(-1, 3).astype(int)
+    # the band (orange, drawn at 55 % over white) covers more of the plot than the line
+    band = (np.abs(pixels - [234, 166, 115]) < 12).all(axis=1).sum()
+    line = (np.abs(pixels - [51, 51, 51]) < 12).all(axis=1).sum()
+    assert band > 5 * line

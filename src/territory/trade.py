@@ -60,6 +60,7 @@ __all__ = [
     "GATE_KINDS",
     "ReferencePeriod",
     "TradeShare",
+    "chart_caption",
     "crossings_at",
     "format_share",
     "reference_periods",
@@ -513,5 +514,35 @@ def trade_share_series(
             objects = np.empty(len(listed), dtype=object)
             objects[:] = listed
             columns[name][where] = objects[position]
-    frame = pd.DataFrame(columns, index=pd.DatetimeIndex(dates, name="date"))
-    return frame[list(SERIES_COLUMNS)]
+    frame = pd.DataFrame(columns, index=pd.DatetimeIndex(dates, name="date"))[list(SERIES_COLUMNS)]
+    frame.attrs["definition"] = (
+        f"{query.side} share of {query.denominator} trade, basis {query.basis}"
+    )
+    frame.attrs["reference_sources"] = {
+        chosen.period.label: model.book.sources(chosen.period) for chosen in by_period
+    }
+    return frame
+
+
+def chart_caption(series: pd.DataFrame) -> str:
+    """The caption of a trade-share chart: definition, reference period(s) and their sources.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"reference_period": ["FY1"]})
+    >>> frame.attrs["reference_sources"] = {"FY1": "Ministry of Commerce via GNLM, 2017-08"}
+    >>> chart_caption(frame)
+    'The band is the estimate (low–high); the dashed line is its central value. Reference period: FY1 (trade: Ministry of Commerce via GNLM, 2017-08).'
+    """
+    sources: dict[str, str] = series.attrs.get("reference_sources", {})
+    labels = list(dict.fromkeys(series["reference_period"].dropna())) if len(series) else []
+    periods = "; ".join(
+        f"{label} (trade: {sources[label]})" if label in sources else str(label)
+        for label in labels
+    )
+    definition = series.attrs.get("definition")
+    head = "The band is the estimate (low–high); the dashed line is its central value."
+    if definition:
+        head += f" {definition[0].upper()}{definition[1:]}."
+    word = "Reference period" if len(labels) == 1 else "Reference periods"
+    return f"{head} {word}: {periods}." if labels else head
