@@ -207,7 +207,7 @@ def _trade_rows(
 ) -> list[dict[str, Any]]:
     from territory.trade import trade_share
 
-    rows = []
+    rows: list[dict[str, Any]] = []
     for basis in ("held", "flow", "cut"):
         try:
             share = trade_share(tl, day, side="resistance", basis=basis, origin=origin)
