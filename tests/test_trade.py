@@ -837,3 +837,35 @@ def test_the_chart_leads_with_the_band_and_names_period_and_source(
     band = (np.abs(pixels - [234, 166, 115]) < 12).all(axis=1).sum()
     line = (np.abs(pixels - [51, 51, 51]) < 12).all(axis=1).sum()
     assert band > 5 * line
+
+
+def test_crossings_use_one_reference_period_unless_mixing_is_asked() -> None:
+    # On 2023-02-01 only the Thai-posts year ends before the date, so it weighs every
+    # row, as in trade_share; alpha and beta, absent from it, show their estimates.
+    # Mixing on request: gamma keeps that year, alpha takes its earliest-ending period.
+    tl = ControlTimeline(_synthetic())
+    one = crossings_at(tl, "2023-02-01")
+    valued = one[one["post_trade_usd"].notna()]
+    assert set(valued["reference_period"]) == {THAI[0]}
+    assert valued["estimated"].tolist() == [True, True, True, False]  # a1, a2, zone_b, gate_c
+    assert one.attrs["notes"][0] == trade_share(tl, "2023-02-01").notes[0]
+    mixed = crossings_at(tl, "2023-02-01", reference_period="per_post")
+    assert mixed.loc["gate_c", "reference_period"] == THAI[0]
+    assert mixed.loc["gate_a1", "reference_period"] == FY[0]
+    assert not mixed["estimated"].any()
+    assert any("mixed on purpose" in n for n in mixed.attrs["notes"])
+    # a period lacking gamma: its gate shows the estimate, flagged
+    part = crossings_at(tl, "2023-10-01", reference_period=PART[0])
+    assert part.loc["gate_c", "estimated"]
+    assert part.loc["gate_c", "post_trade_usd"] == pytest.approx(50.0)  # 100 / 800 * 400
+
+
+def test_crossings_show_gate_status_and_shared_control() -> None:
+    events = [
+        *CLOSURE,
+        gate_event("g3", "2023-07-01", "shared", place="zone_b", actor="REB", share=(0.2, 0.4)),
+    ]
+    gates = crossings_at(ControlTimeline(_synthetic(events)), "2023-07-20")
+    assert gates.loc["gate_a1", ["gate_status", "closed_by"]].tolist() == ["closed", "neighbour"]
+    assert gates.loc["gate_a2", "gate_status"] == "open"
+    assert gates.loc["zone_b", ["shared_with", "shared_revenue"]].tolist() == ["REB", "20%–40%"]
