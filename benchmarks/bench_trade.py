@@ -93,22 +93,9 @@ def run(
     dates = pd.date_range(dataset.baseline_date, tl.as_of, freq=freq)
     denominator = "all_border" if country is None else "china_border"
 
-    def series() -> pd.Series:
+    def series(basis: str = "held") -> pd.Series:
         tl.__dict__.pop("_trade_models", None)  # no model kept from an earlier repeat
         frame = trade_share_series(
-            tl,
-            dates[0],
-            dates[-1],
-            freq=freq,
-            reference_period=period,
-            denominator=denominator,
-            origin=origin,
-        )
-        return frame["value"]
-
-    def other(basis: str) -> pd.Series:
-        tl.__dict__.pop("_trade_models", None)
-        return trade_share_series(
             tl,
             dates[0],
             dates[-1],
@@ -117,10 +104,11 @@ def run(
             reference_period=period,
             denominator=denominator,
             origin=origin,
-        )["value"]
+        )
+        return frame["value"]
 
     fast_s, fast = _best_of(repeats, series)
-    cut_s, _ = _best_of(repeats, lambda: other("cut"))
+    cut_s, _ = _best_of(repeats, lambda: series("cut"))
     loop_s, slow = _best_of(repeats, lambda: per_date_loop(tl, dates, period, country))
     np.testing.assert_allclose(fast.to_numpy(), slow.to_numpy(), rtol=1e-12, atol=1e-12)
     model = model_of(tl, origin)

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -170,17 +171,12 @@ def gate_log(
     share_low = np.zeros(n)
     share_high = np.zeros(n)
     cut = np.zeros(s, dtype=bool)
-    snapshots = [
-        (
-            baseline,
-            status.copy(),
-            closed_by.copy(),
-            partner.copy(),
-            share_low.copy(),
-            share_high.copy(),
-            cut.copy(),
-        )
-    ]
+
+    def snapshot(day: pd.Timestamp) -> tuple[Any, ...]:
+        return (day, status.copy(), closed_by.copy(), partner.copy(), share_low.copy(),
+                share_high.copy(), cut.copy())  # fmt: skip
+
+    snapshots = [snapshot(baseline)]
     for index, (day, _, kind, _, place, segment, row) in enumerate(parsed):
         if kind in ("closed", "restricted", "reopened"):
             g = position[place]
@@ -199,15 +195,7 @@ def gate_log(
             cut[seg_pos[segment]] = kind == "road_cut"
         last = index == len(parsed) - 1 or parsed[index + 1][0] != day
         if last:
-            snap = (
-                max(day, baseline),
-                status.copy(),
-                closed_by.copy(),
-                partner.copy(),
-                share_low.copy(),
-                share_high.copy(),
-                cut.copy(),
-            )
+            snap = snapshot(max(day, baseline))
             if snap[0] == snapshots[-1][0]:
                 snapshots[-1] = snap
             else:
