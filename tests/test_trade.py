@@ -417,7 +417,13 @@ def test_bad_input_is_refused_with_a_clear_message(
 
 
 @pytest.mark.parametrize(
-    "options", [{}, {"basis": "cut"}, {"denominator": "china_border", "side": "junta"}]
+    "options",
+    [
+        {},
+        {"basis": "cut"},
+        {"denominator": "china_border", "side": "junta"},
+        {"reference_period": PART[0]},  # pinned; the dates cross its end (2023-08-31)
+    ],
 )
 def test_series_equals_one_call_per_date(tl: ControlTimeline, options: dict) -> None:
     series = trade_share_series(tl, "2023-02-01", "2023-12-31", freq="D", **options)

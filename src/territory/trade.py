@@ -483,7 +483,10 @@ def trade_share_series(
     pinned = None if fixed is None else model.book.find(fixed)
     # one default per run of dates between two period ends
     ends = np.sort(model.book.table["end"].to_numpy(dtype="datetime64[ns]"))
-    bucket = np.searchsorted(ends, days, side="left") if pinned is None else np.zeros(len(days))
+    if pinned is None:
+        bucket = np.searchsorted(ends, days, side="left")
+    else:  # a pinned period's notes differ only by whether it ends before the date
+        bucket = (days > np.datetime64(pinned.end)).astype(np.int64)
     _, first_of_bucket, bucket_of = np.unique(bucket, return_index=True, return_inverse=True)
     periods = [model.period_for(dates[i], pinned, query) for i in first_of_bucket]
     columns: dict[str, np.ndarray] = {c: np.empty(len(days), dtype=object) for c in SERIES_COLUMNS}
