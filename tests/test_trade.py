@@ -656,7 +656,8 @@ def test_flow_counts_a_gate_only_while_open(
     if closed:
         assert share.closed_gates == ("gate_a1",)
         assert any("gate_a1 (by neighbour)" in n for n in share.notes)
-        assert "30.0 points by closed gates (gate_a1)" in str(share)
+        assert "30.0 points by closed gates (gate_a1; 30.0 by the neighbour)" in str(share)
+        assert share.closed_by == (("neighbour", pytest.approx(0.3)),)
 
 
 def test_a_restricted_gate_counts_in_value_and_high_not_in_low() -> None:
@@ -803,6 +804,7 @@ def test_flow_drops_the_gates_china_closed_in_mid_2024(shan_tl: object) -> None:
     assert held.value - flow.value == pytest.approx(flow.closed)
     assert flow.closed > 0.5  # most of the resistance's China trade was stopped
     assert "stopped" in str(flow) and "points by closed gates" in str(flow)
+    assert dict(flow.closed_by) == {"neighbour": pytest.approx(flow.closed)}  # all by China
     # before the closures, nothing differs
     before = {b: trade_share(shan_tl, "2024-06-15", basis=b) for b in ("held", "flow")}
     assert before["held"].value == before["flow"].value and before["flow"].closed == 0

@@ -126,6 +126,9 @@ class TradeShare:
         but that are closed on the date.  Under ``held`` and ``cut`` they are
         inside ``value``; under ``flow`` they are taken out of it: "X % held,
         of which ``closed`` points closed".
+    closed_by : tuple of (str, float)
+        ``closed`` split by who closed the gates (``neighbour``, ``holder``,
+        ``both``, ``unknown``).
     closed_gates, shared_gates : tuple of str
         The gates closed on the date, and those held jointly.
     rule : str
@@ -147,6 +150,7 @@ class TradeShare:
     basis: str
     denominator: str
     closed: float = 0.0
+    closed_by: tuple[tuple[str, float], ...] = ()
     closed_gates: tuple[str, ...] = ()
     shared_gates: tuple[str, ...] = ()
     rule: str = RULE
@@ -163,7 +167,13 @@ class TradeShare:
         )
         if self.closed_gates:
             verb = "stopped" if self.basis == "flow" else "of which"
-            text += f"; {verb} {self.closed * 100:.1f} points by closed gates ({', '.join(self.closed_gates)})"
+            who = ", ".join(
+                f"{points * 100:.1f} by the {closer}" for closer, points in self.closed_by
+            )
+            text += (
+                f"; {verb} {self.closed * 100:.1f} points by closed gates"
+                f" ({', '.join(self.closed_gates)}; {who})"
+            )
         return text
 
 
@@ -399,6 +409,7 @@ def _share(
         basis=query.basis,
         denominator=query.denominator,
         closed=float(shares.closed[i]),
+        closed_by=shares.closed_by[i],
         closed_gates=shares.closed_gates[i],
         shared_gates=shares.shared_gates[i],
         rule=shares.rule[i],

@@ -90,6 +90,7 @@ class Shares:
     denominator: float
     estimated: float
     closed: np.ndarray  # share points through gates the side holds but that are closed
+    closed_by: list[tuple[tuple[str, float], ...]]  # those points by who closed the gates
     crossings: list[tuple[str, ...]]
     posts: list[tuple[str, ...]]
     closed_gates: list[tuple[str, ...]]
@@ -356,7 +357,8 @@ class TradeModel:
         frac = np.full((n, len(posts)), junta)
         every = frac.copy()
         some = frac.copy()
-        closed_frac = np.zeros((n, len(posts)))
+        closer = self.log.closed_by[log_rows]
+        closed_frac = np.zeros((len(CLOSERS), n, len(posts)))
         known: dict[str, np.ndarray] = {}
         for j, post in enumerate(posts):
             columns = np.flatnonzero((post_of == post).to_numpy())
@@ -366,7 +368,9 @@ class TradeModel:
             frac[:, j] = central[:, columns].mean(axis=1)
             every[:, j] = low_w[:, columns].min(axis=1)
             some[:, j] = high_w[:, columns].max(axis=1)
-            closed_frac[:, j] = closed_w[:, columns].mean(axis=1)
+            for c in range(len(CLOSERS)):
+                part = closed_w[:, columns] * (closer[:, columns] == c)
+                closed_frac[c, :, j] = part.mean(axis=1)
         value_arr = values.to_numpy(dtype=float)
         numerator = frac @ value_arr
         if basket.within_residual:
@@ -375,7 +379,8 @@ class TradeModel:
             )
         low = _bound(basket, posts, every, junta, lowest=True)
         high = _bound(basket, posts, some, junta, lowest=False)
-        closed_points = (closed_frac @ value_arr) / denominator
+        by_closer = (closed_frac @ value_arr) / denominator  # closers × states
+        closed_points = by_closer.sum(axis=0)
 
         known_gates = [g for g, p in zip(gates, post_of, strict=True) if p in known]
         known_cols = np.array([gates.index(g) for g in known_gates], dtype=np.int64)
@@ -456,6 +461,14 @@ class TradeModel:
             denominator=float(denominator),
             estimated=float(sum(e.central for e in basket.estimates)),
             closed=closed_points,
+            closed_by=[
+                tuple(
+                    (CLOSERS[c] or "unknown", float(by_closer[c, i]))
+                    for c in range(len(CLOSERS))
+                    if by_closer[c, i] > 0
+                )
+                for i in range(n)
+            ],
             crossings=crossings,
             posts=post_lists,
             closed_gates=closed_lists,
