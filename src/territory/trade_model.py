@@ -155,6 +155,13 @@ class TradeModel:
             ],
             dtype=np.int64,
         )
+        # the side of each shared gate's co-holder on each row of the gate log (-1: none)
+        partner_code = np.array(
+            [code.get(a, -1) for a in self.log.partner.ravel()], dtype=np.int64
+        )
+        self._partner_side = np.where(
+            partner_code >= 0, self._actor_side[partner_code], -1
+        ).reshape(self.log.partner.shape)
         starts = intervals["valid_from"].to_numpy(dtype="datetime64[ns]")
         days = np.unique(np.concatenate([starts, self.log.days]))
         self.days = days[(days >= np.datetime64(self.first)) & (days <= np.datetime64(self.last))]
@@ -316,14 +323,7 @@ class TradeModel:
         status = self.log.status[log_rows]
         partner = self.log.partner[log_rows]
         has_partner = partner != ""
-        code = {a: i for i, a in enumerate(self.actors)}
-        partner_side = np.where(
-            has_partner,
-            self._actor_side[np.vectorize(lambda a: code.get(a, 0), otypes=[np.int64])(partner)]
-            if partner.size
-            else np.zeros(partner.shape, dtype=np.int64),
-            -1,
-        )
+        partner_side = self._partner_side[log_rows]
         holder_side = self._actor_side[holder]
         reached = self.gate_reach(rows) if roads else None
         basis = "held" if query.basis == "flow" else query.basis
