@@ -256,7 +256,6 @@ def crossings_at(
     gates["reachable_by_junta"] = model.gate_reach(np.array([row]))[0]
     counts = gates["post"].value_counts()
     gates["gates_in_post"] = gates["post"].map(counts).astype("Int64")
-    notes: list[str] = []
     values, notes = _post_values(model, gates, day, reference_period)
     gates["post_trade_usd"] = gates["post"].map(lambda p: values.get(p, (np.nan, "", False))[0])
     gates["trade_value_usd"] = gates["post_trade_usd"] / gates["gates_in_post"].astype(float)
