@@ -877,3 +877,14 @@ def test_crossings_show_gate_status_and_shared_control() -> None:
     assert gates.loc["gate_a1", ["gate_status", "closed_by"]].tolist() == ["closed", "neighbour"]
     assert gates.loc["gate_a2", "gate_status"] == "open"
     assert gates.loc["zone_b", ["shared_with", "shared_revenue"]].tolist() == ["REB", "20%–40%"]
+
+
+def test_every_embedded_gate_event_names_a_dated_source_and_says_what_happened() -> None:
+    events = _raw("trade/gate_events.csv")
+    assert events["source"].str.contains(r"\b20\d\d-\d\d\b").all()  # publication, year-month
+    assert events["confidence"].isin(["high", "medium", "low"]).all()
+    assert (events["note"].str.len() > 40).all()
+    shared = events[events["kind"] == "shared"]
+    assert set(shared["place"]) == {"chinshwehaw", "kyin_san_kyawt"}
+    # a range where a source gives a split, empty (0 to 1) where none does
+    assert shared.set_index("place").loc["kyin_san_kyawt", "share_low"] == ""
