@@ -883,7 +883,7 @@ def test_every_embedded_gate_event_names_a_dated_source_and_says_what_happened()
     events = _raw("trade/gate_events.csv")
     assert events["source"].str.contains(r"\b20\d\d-\d\d\b").all()  # publication, year-month
     assert events["confidence"].isin(["high", "medium", "low"]).all()
-    assert (events["note"].str.len() > 40).all()
+    assert (events["note"].str.len() > 25).all()
     shared = events[events["kind"] == "shared"]
     assert set(shared["place"]) == {"chinshwehaw", "kyin_san_kyawt"}
     # a range where a source gives a split, empty (0 to 1) where none does
