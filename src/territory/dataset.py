@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from territory.claims import check_claims
 from territory.crs import MYANMAR_ALBERS, WGS84
 from territory.errors import DataError, DataProblem
 from territory.schema import HOLDER_CHANGING_KINDS, SPECS, Column, TableSpec
@@ -100,6 +101,9 @@ class Dataset:
         The place the junta's roads start from, for road reach in the trade
         share: ``origin`` in ``dataset.json``, else ``mandalay`` when the
         dataset has it, else None.
+    claims : pandas.DataFrame or None
+        ``claims.csv``, one row per source per claim (empty when the dataset
+        has none); see :mod:`territory.claims`.
     """
 
     name: str
@@ -118,6 +122,7 @@ class Dataset:
     borders: gpd.GeoDataFrame
     neighbours: gpd.GeoDataFrame | None = None
     origin: str | None = DEFAULT_ORIGIN
+    claims: pd.DataFrame | None = None
 
     def __repr__(self) -> str:
         return (
@@ -340,6 +345,9 @@ class _Loader:
         self.check_baseline(tables["baseline"], places.index)
         events = self.events(tables["events"], tables["baseline"], baseline_date, as_of)
         self.check_trade(tables["trade"])
+        self.problems += check_claims(  # claims name events and parties
+            tables["claims"], events["event_id"], actors.index, str(self.root / SPECS["claims"].path)
+        )
         return Dataset(
             name=name,
             path=self.root,
@@ -357,6 +365,7 @@ class _Loader:
             borders=shapes["borders"],
             neighbours=neighbours,
             origin=origin,
+            claims=tables["claims"],
         )
 
     def metadata(self, path: Path) -> tuple[str, pd.Timestamp, pd.Timestamp, str | None] | None:

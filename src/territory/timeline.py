@@ -64,6 +64,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from territory.claims import filter_events
 from territory.crs import MYANMAR_ALBERS, WGS84
 from territory.dataset import Dataset
 from territory.dates import day_range, to_day
@@ -221,6 +222,9 @@ class ControlTimeline:
     population_raster : str or Path, optional
         A WorldPop-style GeoTIFF; the ``population`` measure then uses its
         zonal sums instead of census totals.
+    min_corroboration : {"none", "party-only", "single", "independent-multiple"}, optional
+        Replay only the events at least this well corroborated by
+        ``claims.csv`` (see :mod:`territory.claims`); ceasefires are kept.
 
     Raises
     ------
@@ -252,6 +256,7 @@ class ControlTimeline:
         as_of: Any = None,
         known_by: Any = None,
         population_raster: str | Path | None = None,
+        min_corroboration: str | None = None,
     ) -> None:
         if not isinstance(dataset, Dataset):
             raise TerritoryError(
@@ -276,7 +281,7 @@ class ControlTimeline:
         self.place_ids: list[str] = sorted(dataset.places.index.astype(str))
         self._place_pos = {pid: i for i, pid in enumerate(self.place_ids)}
         actor_ids = set(dataset.actors.index.astype(str)) | set(dataset.baseline["holder"])
-        events = dataset.events
+        events = filter_events(dataset.events, dataset.claims, min_corroboration)  # claims.py
         for column in ("from_actor", "to_actor"):
             actor_ids |= set(events[column].dropna())
         self.actor_ids: list[str] = sorted(actor_ids)
