@@ -145,9 +145,7 @@ def gazetteer_distances(places: pd.DataFrame, geodata: str | Path) -> pd.DataFra
     near = (out["geonames_km"] <= GAZETTEER_MAX_KM) | (out["mimu_km"] <= GAZETTEER_MAX_KM)
     out["far"] = ~near.to_numpy()
     text = (chosen["coord_source"].fillna("") + " " + chosen["note"].fillna("")).to_numpy()
-    out["reason"] = [
-        t.strip() if "gazetteer check" in t.lower() else "" for t in text.astype(str)
-    ]
+    out["reason"] = [t.strip() if "gazetteer check" in t.lower() else "" for t in text.astype(str)]
     return out
 
 
@@ -209,6 +207,7 @@ def coverage_report(dataset: Dataset, geodata: str | Path | None = None) -> dict
     geodata = Path(geodata)
     townships = gpd.read_file(geodata / TOWNSHIPS_FILE)
     seat_townships = {normalise_name(t) for t in seats["township"]}
+    seat_townships |= {n for _, row in seats.iterrows() for n in _names(row)}
     names = townships["shapeName"].astype(str)
     has_seat = np.array([normalise_name(n) in seat_townships for n in names])
     has_people = np.array([normalise_name(n) in {normalise_name(k) for k in known} for n in names])
