@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 import territory
+from shared_files import shared_file
 from territory.cli import main
 from territory.coverage import (
     GAZETTEER_MAX_KM,
@@ -18,7 +19,6 @@ from territory.coverage import (
     render_report,
 )
 from territory.dataset import embedded_data_path
-from shared_files import shared_file
 
 
 @pytest.fixture(scope="module")
