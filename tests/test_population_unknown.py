@@ -45,3 +45,30 @@ def test_dissolved_holdings_and_changes_give_nan_for_unknown_people() -> None:
     assert at.loc["SAC", "population"] == pytest.approx(1000)
     assert math.isnan(at.loc["MNDAA", "population"])
     assert math.isnan(tl.changes("2024-03-01", "2024-03-20")["population"].iloc[0])
+
+
+def test_population_of_held_towns_matches_a_hand_sum_of_places_csv() -> None:
+    import csv
+
+    import territory
+    from territory.dataset import embedded_data_path
+    from territory.held_towns import held_town_population
+
+    shan = territory.load_shan()
+    tl = ControlTimeline(shan)
+    table = held_town_population(tl, ["2023-10-26", "2024-08-10"], by="actor")
+    with (embedded_data_path() / "boundaries" / "places.csv").open(encoding="utf-8") as handle:
+        rows = {r["id"]: r for r in csv.DictReader(handle)}
+    # oracle: add up the file's figures for the towns the timeline gives each holder
+    for day in ("2023-10-26", "2024-08-10"):
+        expected: dict[str, float] = {}
+        for pid, row in rows.items():
+            if row["kind"] in ("town", "township_seat") and row["population"]:
+                holder = tl.holder(pid, day)
+                expected[holder] = expected.get(holder, 0.0) + float(row["population"])
+        got = table.loc[day]
+        assert {k: v for k, v in got.items() if v} == pytest.approx(expected)
+    lashio = float(rows["lashio"]["population"])
+    moved = table.loc["2024-08-10", "MNDAA"] - table.loc["2023-10-26", "MNDAA"]
+    assert moved >= lashio  # Lashio's town population passed to the MNDAA with the town
+    assert table.attrs["towns_with_population"] < table.attrs["towns"]
