@@ -122,3 +122,20 @@ def test_disputed_claim_shows_apart_from_assessed_holder(shan: territory.Dataset
     assert lashio["differs"] and lashio["claim_disputed"]
     after = claimed_vs_assessed(shan, "2024-08-10").loc["lashio"]
     assert after["assessed_holder"] == "MNDAA" and not after["differs"]
+
+
+def test_every_window_covers_the_days_its_sources_give(shan: territory.Dataset) -> None:
+    from territory.claims import date_spread
+
+    spread = date_spread(shan.events, shan.claims)
+    assert spread["covered"].all(), spread.loc[~spread["covered"]]
+    disputed_days = spread.loc[spread["earliest"] != spread["latest"]]
+    assert len(disputed_days) >= 5
+    # Lashio's command: the MNDAA's 25 July claim and the 3 August fall
+    row = spread.loc["e2-016"]
+    assert (row["earliest"], row["latest"]) == (
+        pd.Timestamp("2024-07-25"),
+        pd.Timestamp("2024-08-03"),
+    )
+    notes = shan.events.set_index("event_id").loc[disputed_days.index, "note"]
+    assert notes.str.contains("chosen").all()

@@ -55,6 +55,7 @@ __all__ = [
     "check_claims",
     "claimed_vs_assessed",
     "corroboration",
+    "date_spread",
     "filter_events",
     "party_of",
     "publication_of",
@@ -185,6 +186,48 @@ def corroboration(events: pd.DataFrame, claims: pd.DataFrame | None) -> pd.DataF
         default="none",
     )
     out["corroboration"] = level
+    return out
+
+
+def date_spread(events: pd.DataFrame, claims: pd.DataFrame | None) -> pd.DataFrame:
+    """Per event: the earliest and latest day its supporting claims give, and its window.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by event id (events with at least one supporting claim):
+        ``earliest``, ``latest`` (claimed days), ``window_start``,
+        ``window_end`` (``date`` ± ``date_uncertainty_days``) and ``covered``
+        (the window holds every claimed day).
+
+    Examples
+    --------
+    >>> events = pd.DataFrame({"event_id": ["a"], "date": [pd.Timestamp("2024-08-03")],
+    ...                        "date_uncertainty_days": [9]})
+    >>> claims = pd.DataFrame({"event_id": ["a", "a"], "stance": ["supports"] * 2,
+    ...     "date": pd.to_datetime(["2024-07-25", "2024-08-03"])})
+    >>> date_spread(events, claims)[["earliest", "covered"]].iloc[0].tolist()
+    [Timestamp('2024-07-25 00:00:00'), True]
+    """
+    columns = ["earliest", "latest", "window_start", "window_end", "covered"]
+    if claims is None or claims.empty:
+        return pd.DataFrame(columns=columns)
+    support = claims.loc[(claims["stance"] == "supports") & claims["event_id"].notna()]
+    days = support.groupby(support["event_id"].astype(str))["date"].agg(["min", "max"])
+    log = events.assign(event_id=events["event_id"].astype(str)).set_index("event_id")
+    log = log.loc[log.index.isin(days.index)]
+    half = pd.to_timedelta(log["date_uncertainty_days"].fillna(0).astype(int), unit="D")
+    out = pd.DataFrame(
+        {
+            "earliest": days["min"].reindex(log.index),
+            "latest": days["max"].reindex(log.index),
+            "window_start": log["date"] - half,
+            "window_end": log["date"] + half,
+        }
+    )
+    out["covered"] = (out["earliest"] >= out["window_start"]) & (
+        out["latest"] <= out["window_end"]
+    )
     return out
 
 
