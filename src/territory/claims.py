@@ -51,6 +51,7 @@ if TYPE_CHECKING:
 __all__ = [
     "CORROBORATION_LEVELS",
     "Corroboration",
+    "annotate",
     "at_least",
     "check_claims",
     "claimed_vs_assessed",
@@ -187,6 +188,24 @@ def corroboration(events: pd.DataFrame, claims: pd.DataFrame | None) -> pd.DataF
     )
     out["corroboration"] = level
     return out
+
+
+def annotate(events: pd.DataFrame, claims: pd.DataFrame | None) -> pd.DataFrame:
+    """The events with ``sources``, ``corroboration`` and ``disputed`` columns added.
+
+    Examples
+    --------
+    >>> import territory
+    >>> ds = territory.load_shan()
+    >>> table = annotate(ds.events, ds.claims)
+    >>> table.set_index("event_id").loc["e2-015", ["corroboration", "disputed"]].tolist()
+    ['independent-multiple', True]
+    """
+    levels = corroboration(events, claims)
+    columns = ["sources", "corroboration", "disputed"]
+    return events.assign(
+        **{c: levels[c].to_numpy() for c in columns}  # corroboration keeps the events' order
+    )
 
 
 def date_spread(events: pd.DataFrame, claims: pd.DataFrame | None) -> pd.DataFrame:
