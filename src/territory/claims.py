@@ -198,8 +198,9 @@ def annotate(events: pd.DataFrame, claims: pd.DataFrame | None) -> pd.DataFrame:
     >>> import territory
     >>> ds = territory.load_shan()
     >>> table = annotate(ds.events, ds.claims)
-    >>> table.set_index("event_id").loc["e2-015", ["corroboration", "disputed"]].tolist()
-    ['independent-multiple', True]
+    >>> row = table.set_index("event_id").loc["e2-015"]
+    >>> row["corroboration"], bool(row["disputed"])
+    ('independent-multiple', True)
     """
     levels = corroboration(events, claims)
     columns = ["sources", "corroboration", "disputed"]
@@ -225,8 +226,9 @@ def date_spread(events: pd.DataFrame, claims: pd.DataFrame | None) -> pd.DataFra
     ...                        "date_uncertainty_days": [9]})
     >>> claims = pd.DataFrame({"event_id": ["a", "a"], "stance": ["supports"] * 2,
     ...     "date": pd.to_datetime(["2024-07-25", "2024-08-03"])})
-    >>> date_spread(events, claims)[["earliest", "covered"]].iloc[0].tolist()
-    [Timestamp('2024-07-25 00:00:00'), True]
+    >>> spread = date_spread(events, claims).iloc[0]
+    >>> spread["earliest"].date().isoformat(), bool(spread["covered"])
+    ('2024-07-25', True)
     """
     columns = ["earliest", "latest", "window_start", "window_end", "covered"]
     if claims is None or claims.empty:
