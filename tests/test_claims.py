@@ -139,3 +139,23 @@ def test_every_window_covers_the_days_its_sources_give(shan: territory.Dataset) 
     )
     notes = shan.events.set_index("event_id").loc[disputed_days.index, "note"]
     assert notes.str.contains("chosen").all()
+
+
+def test_a_claim_naming_an_unknown_event_or_party_is_a_listed_problem(tmp_path) -> None:
+    import shutil
+
+    from territory.dataset import validate
+
+    copy = tmp_path / "data"
+    shutil.copytree(embedded_data_path(), copy)
+    path = copy / "events" / "claims.csv"
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(
+            'bad-1,e9-999,lashio,2024-01-01,capture,MNDAA,supports,"X, 2024-01-02",X,NOBODY,\n'
+        )
+    problems = [str(p) for p in validate(copy)]
+    rows = sum(1 for _ in path.open(encoding="utf-8"))
+    assert any(
+        f"claims.csv, row {rows}, column 'event_id'" in p and "e9-999" in p for p in problems
+    )
+    assert any(f"row {rows}, column 'party'" in p and "NOBODY" in p for p in problems)
