@@ -345,8 +345,9 @@ class _Loader:
         self.check_baseline(tables["baseline"], places.index)
         events = self.events(tables["events"], tables["baseline"], baseline_date, as_of)
         self.check_trade(tables["trade"])
-        self.problems += check_claims(  # claims name events and parties
-            tables["claims"], events["event_id"], actors.index, str(self.root / SPECS["claims"].path)
+        claims_file = str(self.root / SPECS["claims"].path)
+        self.problems += check_claims(
+            tables["claims"], events["event_id"], actors.index, claims_file
         )
         return Dataset(
             name=name,
