@@ -159,3 +159,14 @@ def test_a_claim_naming_an_unknown_event_or_party_is_a_listed_problem(tmp_path) 
         f"claims.csv, row {rows}, column 'event_id'" in p and "e9-999" in p for p in problems
     )
     assert any(f"row {rows}, column 'party'" in p and "NOBODY" in p for p in problems)
+
+
+def test_a_claim_the_log_does_not_accept_shows_only_in_the_claimed_layer(
+    shan: territory.Dataset,
+) -> None:
+    # Wikipedia says the junta ceded Mongyai to the SSPP on 2024-07-12; MoeMaKa and
+    # Mizzima put the junta's command there until April 2025, so the log keeps SAC
+    assert not (shan.events["place"] == "mongyai").any()
+    later = claimed_vs_assessed(shan, "2025-05-01").loc["mongyai"]
+    assert (later["assessed_holder"], later["claimed_holder"]) == ("SAC", "SSPP")
+    assert later["differs"] and later["claim_disputed"]
