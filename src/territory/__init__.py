@@ -10,6 +10,8 @@ Examples
 
 from __future__ import annotations
 
+from territory.claims import claimed_vs_assessed, corroboration
+from territory.coverage import coverage_report
 from territory.crs import MYANMAR_ALBERS, WGS84, area_km2
 from territory.dataset import (
     Dataset,
@@ -33,6 +35,7 @@ from territory.export import (
     write_geopackage,
     write_geotiff,
 )
+from territory.held_towns import held_town_population
 from territory.timeline import ControlTimeline
 from territory.trade import (
     TradeShare,
@@ -57,10 +60,14 @@ __all__ = [
     "UnknownPlaceError",
     "__version__",
     "area_km2",
+    "claimed_vs_assessed",
     "control_map",
+    "corroboration",
+    "coverage_report",
     "crossings_at",
     "embedded_data_path",
     "format_share",
+    "held_town_population",
     "load_dataset",
     "load_shan",
     "read_townships",

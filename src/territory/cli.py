@@ -611,7 +611,16 @@ def export_cmd(
 @main.command(name="validate", short_help="List every problem in datasets or CSVs.")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @_data_option
-def validate_cmd(paths: tuple[Path, ...], data: Path | None) -> None:
+@click.option("--report", is_flag=True, help="Also print a coverage report of each valid dataset.")
+@click.option(
+    "--geodata",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Directory with township polygons and gazetteers for --report "
+    "(default: ../shared/geodata beside the dataset's checkout, when it exists).",
+)
+def validate_cmd(
+    paths: tuple[Path, ...], data: Path | None, report: bool, geodata: Path | None
+) -> None:
     """List every problem in datasets or single CSV files; exit 1 on any.
 
     Each PATH is a dataset directory (checked in full, across files) or one
@@ -632,9 +641,21 @@ def validate_cmd(paths: tuple[Path, ...], data: Path | None) -> None:
         total += len(problems_text)
         if not problems_text:
             click.echo(f"{target}: ok", err=True)
+            if report and target.is_dir():
+                _print_report(target, geodata)
     if total:
         click.echo(f"territory: {total} problem(s) found", err=True)
         raise click.exceptions.Exit(1)
+
+
+def _print_report(target: Path, geodata: Path | None) -> None:
+    """``validate --report``: the coverage report of one dataset (territory.coverage)."""
+    from territory.coverage import coverage_report, render_report
+
+    if geodata is None:
+        beside = target.resolve().parent.parent / "shared" / "geodata"
+        geodata = beside if beside.is_dir() else None
+    click.echo(render_report(coverage_report(load_dataset(target), geodata)))
 
 
 # --------------------------------------------------------------------------- demo

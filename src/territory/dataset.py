@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from territory.claims import check_claims
 from territory.crs import MYANMAR_ALBERS, WGS84
 from territory.errors import DataError, DataProblem
 from territory.schema import HOLDER_CHANGING_KINDS, SPECS, Column, TableSpec
@@ -103,6 +104,9 @@ class Dataset:
     gate_events : pandas.DataFrame or None
         ``trade/gate_events.csv`` (closures, shared control, road cuts; see
         :mod:`territory.trade_gates`); None or empty when the dataset has none.
+    claims : pandas.DataFrame or None
+        ``claims.csv``, one row per source per claim (empty when the dataset
+        has none); see :mod:`territory.claims`.
     """
 
     name: str
@@ -122,6 +126,7 @@ class Dataset:
     neighbours: gpd.GeoDataFrame | None = None
     origin: str | None = DEFAULT_ORIGIN
     gate_events: pd.DataFrame | None = None
+    claims: pd.DataFrame | None = None
 
     def __repr__(self) -> str:
         return (
@@ -344,6 +349,10 @@ class _Loader:
         self.check_baseline(tables["baseline"], places.index)
         events = self.events(tables["events"], tables["baseline"], baseline_date, as_of)
         self.check_trade(tables["trade"])
+        claims_file = str(self.root / SPECS["claims"].path)
+        self.problems += check_claims(
+            tables["claims"], events["event_id"], actors.index, claims_file
+        )
         return Dataset(
             name=name,
             path=self.root,
@@ -362,6 +371,7 @@ class _Loader:
             neighbours=neighbours,
             origin=origin,
             gate_events=tables["gate_events"],
+            claims=tables["claims"],
         )
 
     def metadata(self, path: Path) -> tuple[str, pd.Timestamp, pd.Timestamp, str | None] | None:

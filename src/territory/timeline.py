@@ -64,11 +64,17 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from territory.claims import filter_events
 from territory.crs import MYANMAR_ALBERS, WGS84
 from territory.dataset import Dataset
 from territory.dates import day_range, to_day
 from territory.errors import DataError, TerritoryError, UnknownPlaceError
-from territory.population import census_population, raster_population
+from territory.population import (
+    census_population,
+    known_sum,
+    population_coverage,
+    raster_population,
+)
 from territory.zones import build_zones, check_townships, township_seats
 
 __all__ = ["MEASURES", "MODELS", "ControlTimeline"]
@@ -221,6 +227,9 @@ class ControlTimeline:
     population_raster : str or Path, optional
         A WorldPop-style GeoTIFF; the ``population`` measure then uses its
         zonal sums instead of census totals.
+    min_corroboration : {"none", "party-only", "single", "independent-multiple"}, optional
+        Replay only the events at least this well corroborated by
+        ``claims.csv`` (see :mod:`territory.claims`); ceasefires are kept.
 
     Raises
     ------
@@ -252,6 +261,7 @@ class ControlTimeline:
         as_of: Any = None,
         known_by: Any = None,
         population_raster: str | Path | None = None,
+        min_corroboration: str | None = None,
     ) -> None:
         if not isinstance(dataset, Dataset):
             raise TerritoryError(
@@ -276,7 +286,7 @@ class ControlTimeline:
         self.place_ids: list[str] = sorted(dataset.places.index.astype(str))
         self._place_pos = {pid: i for i, pid in enumerate(self.place_ids)}
         actor_ids = set(dataset.actors.index.astype(str)) | set(dataset.baseline["holder"])
-        events = dataset.events
+        events = filter_events(dataset.events, dataset.claims, min_corroboration)  # claims.py
         for column in ("from_actor", "to_actor"):
             actor_ids |= set(events[column].dropna())
         self.actor_ids: list[str] = sorted(actor_ids)
@@ -595,7 +605,7 @@ class ControlTimeline:
                     "area_km2": float(areas[mask].sum()),
                     "contested_km2": float(areas[mask & contested].sum()),
                     **(
-                        {"population": float(self._population[0][mask].sum())}
+                        {"population": known_sum(self._population[0][mask])}
                         if self.has_population
                         else {}
                     ),
@@ -763,7 +773,7 @@ class ControlTimeline:
                     "to_side": self.actor_side[self.actor_ids[b]],
                     "area_km2": float(areas[mask].sum()),
                     **(
-                        {"population": float(self._population[0][mask].sum())}
+                        {"population": known_sum(self._population[0][mask])}
                         if self.has_population
                         else {}
                     ),
@@ -808,8 +818,10 @@ class ControlTimeline:
         """(place columns, weight per column) for a measure."""
         if measure == "area_km2":
             return self._zone_cols, self.zones["area_km2"].to_numpy(dtype=float)
-        if measure == "population":
-            return self._zone_cols, self._population[0]
+        if measure == "population":  # unknown zones add nothing; series marks them NaN
+            return self._zone_cols, np.nan_to_num(self._population[0])
+        if measure == "population_known":  # 1 where a zone's population is known
+            return self._zone_cols, (~np.isnan(self._population[0])).astype(float)
         if measure == "places":
             return np.arange(len(self.place_ids)), np.ones(len(self.place_ids))
         if measure == "townships":
@@ -900,6 +912,8 @@ class ControlTimeline:
         if key not in self._tables:
             self._tables[key] = self._table(self._states, by, measure)
         value = self._tables[key][self._rows(dates)]
+        if measure == "population":  # held ground with no known population: NaN, not 0
+            value = self._unknown_to_nan(value, by, dates)
         frame = pd.DataFrame(value, index=dates, columns=pd.Index(labels, name=by))
         if bounds:
             low, high = self._bands(dates, by, measure)
@@ -932,7 +946,21 @@ class ControlTimeline:
         }
         if measure == "population":
             frame.attrs["population_coverage"] = self._population[1]
+            if self.townships is not None and self.population_raster is None:
+                frame.attrs["population_known"] = population_coverage(
+                    self.dataset.population, self.townships
+                )
         return frame
+
+    def _unknown_to_nan(self, value: np.ndarray, by: str, dates: pd.DatetimeIndex) -> np.ndarray:
+        """NaN where a group holds zones but none with a known population."""
+        for measure in ("population_known", "area_km2"):
+            if (by, measure) not in self._tables:
+                self._tables[(by, measure)] = self._table(self._states, by, measure)
+        rows = self._rows(dates)
+        known = self._tables[(by, "population_known")][rows]
+        held = self._tables[(by, "area_km2")][rows]
+        return np.where((known == 0) & (held > 0), np.nan, value)
 
     def _bands(
         self, dates: pd.DatetimeIndex, by: str, measure: str
