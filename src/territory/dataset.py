@@ -33,6 +33,7 @@ import shapely
 from territory.crs import MYANMAR_ALBERS, WGS84
 from territory.errors import DataError, DataProblem
 from territory.schema import HOLDER_CHANGING_KINDS, SPECS, Column, TableSpec
+from territory.townships import TOWNSHIP_ATTRIBUTION, TOWNSHIPS_FILE, key_townships
 
 __all__ = [
     "Dataset",
@@ -96,6 +97,13 @@ class Dataset:
         The study area, the country outline and the international border lines.
     neighbours : geopandas.GeoDataFrame or None
         Neighbouring countries, for context maps.
+    townships : geopandas.GeoDataFrame or None
+        The dataset's own township polygons (``boundaries/townships.geojson``,
+        see :mod:`territory.townships`), indexed by ``TS_PCODE``; None when it
+        has none.
+    attributions : tuple of str
+        Credits that every map and layer drawn from this dataset must show
+        (the township polygons' licence requires one).
     origin : str or None
         The place the junta's roads start from, for road reach in the trade
         share: ``origin`` in ``dataset.json``, else ``mandalay`` when the
@@ -118,6 +126,8 @@ class Dataset:
     borders: gpd.GeoDataFrame
     neighbours: gpd.GeoDataFrame | None = None
     origin: str | None = DEFAULT_ORIGIN
+    townships: gpd.GeoDataFrame | None = None
+    attributions: tuple[str, ...] = ()
 
     def __repr__(self) -> str:
         return (
@@ -340,6 +350,7 @@ class _Loader:
         self.check_baseline(tables["baseline"], places.index)
         events = self.events(tables["events"], tables["baseline"], baseline_date, as_of)
         self.check_trade(tables["trade"])
+        townships = self.townships(tables["population"])
         return Dataset(
             name=name,
             path=self.root,
@@ -357,7 +368,16 @@ class _Loader:
             borders=shapes["borders"],
             neighbours=neighbours,
             origin=origin,
+            townships=townships,
+            attributions=(TOWNSHIP_ATTRIBUTION,) if townships is not None else (),
         )
+
+    def townships(self, population: pd.DataFrame) -> gpd.GeoDataFrame | None:
+        """The dataset's own township polygons, when it ships them."""
+        if not (self.root / TOWNSHIPS_FILE).is_file():
+            return None
+        frame = self.boundary(TOWNSHIPS_FILE)
+        return None if frame is None else key_townships(frame, population)
 
     def metadata(self, path: Path) -> tuple[str, pd.Timestamp, pd.Timestamp, str | None] | None:
         try:

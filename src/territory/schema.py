@@ -40,8 +40,19 @@ __all__ = [
 ]
 
 CONFIDENCE = ("high", "medium", "low")
-SIDES = ("junta", "resistance", "neutral")
-PLACE_KINDS = ("town", "township_seat", "base", "outpost", "crossing", "trade_zone")
+#: ``contested`` and ``unassessed`` are the sides of the reserved holders
+#: CONTESTED and UNASSESSED (see :mod:`territory.models`).
+SIDES = ("junta", "resistance", "neutral", "contested", "unassessed")
+#: ``countryside``: an area place, a township's ground outside its settlements.
+PLACE_KINDS = (
+    "town",
+    "township_seat",
+    "base",
+    "outpost",
+    "crossing",
+    "trade_zone",
+    "countryside",
+)
 EVENT_KINDS = ("capture", "handover", "contested", "repelled", "ceasefire")
 #: Event kinds after which ``to_actor`` holds the place.
 HOLDER_CHANGING_KINDS = ("capture", "handover")
