@@ -107,6 +107,18 @@ COUNTRYSIDE_KIND = "countryside"
 FOOTPRINTS_FILE = "boundaries/footprints.geojson"
 AREAS_FILE = "boundaries/areas.geojson"
 _MIN_PIECE_M2 = 1.0
+#: Polygon parts smaller than this (m²) are dropped from zones: slivers left by
+#: cutting one outline with another, which collapse when written at 1e-6°.
+_MIN_PART_M2 = 1000.0
+
+
+def _clean(geometry: dict[str, BaseGeometry]) -> dict[str, BaseGeometry]:
+    """The zones without their sliver parts (see :data:`_MIN_PART_M2`)."""
+    out = {}
+    for zone, g in geometry.items():
+        parts = [p for p in shapely.get_parts(g) if p.area >= _MIN_PART_M2]
+        out[zone] = shapely.union_all(parts) if len(parts) > 1 else (parts[0] if parts else shapely.Polygon())
+    return out
 
 
 def default_model(dataset: Dataset, townships: gpd.GeoDataFrame | None) -> str:
@@ -248,6 +260,13 @@ def _with_slivers(
     return grown
 
 
+def _unfolded(geometry: BaseGeometry) -> BaseGeometry:
+    """A zone (EPSG:4326) whose ring reprojection folded: repaired, without sliver parts."""
+    parts = shapely.get_parts(_polygonal(shapely.make_valid(geometry)))
+    areas = gpd.GeoSeries(parts, crs=WGS84).to_crs(MYANMAR_ALBERS).area.to_numpy()
+    return shapely.union_all(parts[areas >= _MIN_PART_M2])
+
+
 def _frame(
     geometry: dict[str, BaseGeometry],
     layer: dict[str, str],
@@ -260,7 +279,7 @@ def _frame(
     shapes = [geometry[z] for z in ids]
     stored = gpd.GeoSeries(shapes, crs=MYANMAR_ALBERS).to_crs(WGS84).to_numpy()
     folded = ~shapely.is_valid(stored)
-    stored[folded] = [_polygonal(shapely.make_valid(g)) for g in stored[folded]]
+    stored[folded] = [_unfolded(g) for g in stored[folded]]
     frame = gpd.GeoDataFrame(
         {
             "zone_id": ids,
@@ -368,6 +387,7 @@ def _layered(dataset: Dataset, townships: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
                 f"none names {len(missing)} township(s) in its 'township' column: {missing[:10]}",
             )
         )
+    geometry = _clean(geometry)
     return _frame(geometry, layer, _merged(zone_of), _pieces(geometry, regions), outline)
 
 
