@@ -33,13 +33,20 @@ from territory.export import (
     write_geopackage,
     write_geotiff,
 )
+from territory.models import CONTESTED, MODELS, UNASSESSED
+from territory.rollup import township_counts, township_rollup
 from territory.timeline import ControlTimeline
+from territory.townships import TOWNSHIP_ATTRIBUTION
 from territory.trade import TradeShare, crossings_at, trade_share, trade_share_series
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "CONTESTED",
+    "MODELS",
     "MYANMAR_ALBERS",
+    "TOWNSHIP_ATTRIBUTION",
+    "UNASSESSED",
     "WGS84",
     "ControlTimeline",
     "DataError",
@@ -58,6 +65,8 @@ __all__ = [
     "load_shan",
     "read_townships",
     "timeline_map",
+    "township_counts",
+    "township_rollup",
     "trade_share",
     "trade_share_series",
     "validate",

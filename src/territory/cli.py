@@ -50,6 +50,7 @@ from territory.dataset import (
 from territory.demo import (
     HEADLINE_MAP_DATE,
     headline_dates,
+    render_ground,
     save_map,
     trade_chart,
     write_series_csv,
@@ -706,6 +707,7 @@ def demo(out: Path, origin: str | None, data: Path | None) -> None:
     for day, why in headline_dates(ds, embedded=data is None):
         click.echo(f"== {why} ==")
         click.echo(render_summary(summarise(tl, day, origin=origin)))
+        click.echo(render_ground(tl, day))
         click.echo("")
     for path in written:
         click.echo(f"wrote {path}")
