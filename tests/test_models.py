@@ -38,7 +38,11 @@ from territory.townships import TOWNSHIP_ATTRIBUTION, countryside_id
 
 WEST_BOX = (96.0, 20.0, 97.0, 22.0)
 EAST_BOX = (97.0, 20.0, 98.0, 22.0)
-WITH_RESERVED = {**ACTORS, "UNASSESSED": ("unassessed", "#bdbdbd"), "CONTESTED": ("contested", "#f0e442")}
+WITH_RESERVED = {
+    **ACTORS,
+    "UNASSESSED": ("unassessed", "#bdbdbd"),
+    "CONTESTED": ("contested", "#f0e442"),
+}
 PLACES = [
     ("west", "township_seat", 96.5, 21.0),
     ("east", "township_seat", 97.5, 21.0),
@@ -180,7 +184,7 @@ def test_a_township_without_a_countryside_place_is_an_error() -> None:
 def test_model_errors(model: str, townships: bool, message: str) -> None:
     ds = make_dataset(PLACES[:3], {k: BASELINE[k] for k in ("west", "east", "gate")})
     with pytest.raises(TerritoryError, match=message):
-        ControlTimeline(ds, model=model, townships=_townships() if townships else None).zones
+        _ = ControlTimeline(ds, model=model, townships=_townships() if townships else None).zones
 
 
 # -------------------------------------------------------------------- seat and nearest
@@ -242,7 +246,11 @@ def _layouts(draw):
             max_size=n,
         )
     )
-    kinds = draw(st.lists(st.sampled_from(["town", "base", "outpost", "township_seat"]), min_size=n, max_size=n))
+    kinds = draw(
+        st.lists(
+            st.sampled_from(["town", "base", "outpost", "township_seat"]), min_size=n, max_size=n
+        )
+    )
     radii = draw(st.lists(st.sampled_from(["", "500", "5000", "40000"]), min_size=n, max_size=n))
     places = [(f"p{i}", kinds[i], lon, lat) for i, (lon, lat) in enumerate(coords)]
     return places, radii
@@ -288,7 +296,9 @@ def test_embedded_zones_partition_shan(shan: territory.Dataset, model: str) -> N
 
 def test_embedded_townships_ship_with_their_attribution(shan: territory.Dataset) -> None:
     path = territory.embedded_data_path() / "boundaries" / "townships.geojson"
-    info = subprocess.run(["ogrinfo", "-so", "-al", str(path)], capture_output=True, text=True, check=True)
+    info = subprocess.run(
+        ["ogrinfo", "-so", "-al", str(path)], capture_output=True, text=True, check=True
+    )
     assert "Feature Count: 61" in info.stdout
     assert (shan.townships["ST"] == "Shan").sum() == 55
     assert shan.townships.loc["MMR015001", "TS"] == "Lashio"  # the census pcode joins
@@ -310,7 +320,10 @@ def test_geopackage_layers_carry_the_township_attribution(tmp_path: Path) -> Non
     tl = ControlTimeline(territory.load_shan())
     path = territory.write_geopackage(tl, tmp_path / "shan.gpkg")
     info = subprocess.run(
-        ["ogrinfo", "-so", str(path), "control_intervals"], capture_output=True, text=True, check=True
+        ["ogrinfo", "-so", str(path), "control_intervals"],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert f"ATTRIBUTION={TOWNSHIP_ATTRIBUTION}" in info.stdout
     # the layered intervals say which layer each polygon is, for styling

@@ -117,7 +117,11 @@ def _clean(geometry: dict[str, BaseGeometry]) -> dict[str, BaseGeometry]:
     out = {}
     for zone, g in geometry.items():
         parts = [p for p in shapely.get_parts(g) if p.area >= _MIN_PART_M2]
-        out[zone] = shapely.union_all(parts) if len(parts) > 1 else (parts[0] if parts else shapely.Polygon())
+        out[zone] = (
+            shapely.union_all(parts)
+            if len(parts) > 1
+            else (parts[0] if parts else shapely.Polygon())
+        )
     return out
 
 
@@ -174,7 +178,10 @@ def footprint_radii(dataset: Dataset) -> pd.Series:
         elif not isinstance(value, int | float) or not value > 0:
             problems.append(
                 DataProblem(
-                    str(meta_path), None, "footprint_m", f"{kind}: {value!r} is not a positive number"
+                    str(meta_path),
+                    None,
+                    "footprint_m",
+                    f"{kind}: {value!r} is not a positive number",
                 )
             )
         else:
@@ -192,7 +199,12 @@ def footprint_radii(dataset: Dataset) -> pd.Series:
                 value = float("nan")
             if not np.isfinite(value) or value <= 0:
                 problems.append(
-                    DataProblem(str(path), row + 2, "footprint_m", f"{text!r} is not valid: expected metres > 0")
+                    DataProblem(
+                        str(path),
+                        row + 2,
+                        "footprint_m",
+                        f"{text!r} is not valid: expected metres > 0",
+                    )
                 )
             else:
                 out[pid] = value
@@ -210,12 +222,20 @@ def _polygons(dataset: Dataset, relative: str) -> gpd.GeoDataFrame | None:
     frame = frame.set_crs(WGS84) if frame.crs is None else frame
     problems = []
     if "place" not in frame.columns:
-        problems.append(DataProblem(str(path), None, "place", "missing column 'place' (a place id)"))
+        problems.append(
+            DataProblem(str(path), None, "place", "missing column 'place' (a place id)")
+        )
     else:
         for row, (pid, geom) in enumerate(zip(frame["place"], frame.geometry, strict=True)):
             if pid not in dataset.places.index:
-                problems.append(DataProblem(str(path), row + 2, "place", f"unknown place id {pid!r}"))
-            if geom is None or not geom.is_valid or geom.geom_type not in ("Polygon", "MultiPolygon"):
+                problems.append(
+                    DataProblem(str(path), row + 2, "place", f"unknown place id {pid!r}")
+                )
+            if (
+                geom is None
+                or not geom.is_valid
+                or geom.geom_type not in ("Polygon", "MultiPolygon")
+            ):
                 problems.append(
                     DataProblem(str(path), row + 2, "geometry", "expected a valid polygon")
                 )
@@ -267,6 +287,34 @@ def _unfolded(geometry: BaseGeometry) -> BaseGeometry:
     return shapely.union_all(parts[areas >= _MIN_PART_M2])
 
 
+def _round_trip_valid(stored: np.ndarray) -> np.ndarray:
+    """Zones (EPSG:4326) that stay valid when projected back to Albers.
+
+    Vertices a hair apart can cross once reprojected; snapping such a zone to a
+    grid of 1e-9° (0.1 mm) to 1e-7° (1 cm) removes them without moving its area.
+    """
+
+    def albers(g: BaseGeometry) -> BaseGeometry:
+        return gpd.GeoSeries([g], crs=WGS84).to_crs(MYANMAR_ALBERS).iloc[0]
+
+    def wgs84(g: BaseGeometry) -> BaseGeometry:
+        return gpd.GeoSeries([g], crs=MYANMAR_ALBERS).to_crs(WGS84).iloc[0]
+
+    back = gpd.GeoSeries(stored, crs=WGS84).to_crs(MYANMAR_ALBERS).to_numpy()
+    for i in np.flatnonzero(~shapely.is_valid(back)):
+        candidates = [shapely.set_precision(stored[i], grid) for grid in (1e-9, 1e-8, 1e-7)]
+        repaired = back[i]
+        for _ in range(3):  # repair in Albers, then in WGS84, until both are valid
+            repaired = _polygonal(shapely.make_valid(repaired))
+            candidates.append(_polygonal(shapely.make_valid(wgs84(repaired))))
+            repaired = albers(candidates[-1])
+        for candidate in candidates:
+            if candidate.is_valid and albers(candidate).is_valid:
+                stored[i] = candidate
+                break
+    return stored
+
+
 def _frame(
     geometry: dict[str, BaseGeometry],
     layer: dict[str, str],
@@ -280,6 +328,7 @@ def _frame(
     stored = gpd.GeoSeries(shapes, crs=MYANMAR_ALBERS).to_crs(WGS84).to_numpy()
     folded = ~shapely.is_valid(stored)
     stored[folded] = [_unfolded(g) for g in stored[folded]]
+    stored = _round_trip_valid(stored)
     frame = gpd.GeoDataFrame(
         {
             "zone_id": ids,
@@ -342,7 +391,9 @@ def _layered(dataset: Dataset, townships: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         else {str(p): g for p, g in zip(urban["place"], urban.geometry, strict=True)}
     )
     discs = [
-        urban_of[pid] if pid in urban_of else shapely.buffer(point, float(radii[pid]), quad_segs=16)
+        urban_of[pid]
+        if pid in urban_of
+        else shapely.buffer(point, float(radii[pid]), quad_segs=16)
         for pid, point in zip(ids, points, strict=True)
     ]
     cells = _cells(points, outline)
@@ -359,7 +410,9 @@ def _layered(dataset: Dataset, townships: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     if areas is not None:
         for pid, polygon in zip(areas["place"], areas.geometry, strict=True):
             unit = _polygonal(shapely.difference(shapely.intersection(polygon, outline), taken))
-            geometry[str(pid)] = _polygonal(shapely.union_all([geometry.get(str(pid), unit), unit]))
+            geometry[str(pid)] = _polygonal(
+                shapely.union_all([geometry.get(str(pid), unit), unit])
+            )
             layer[str(pid)] = "countryside"
             taken = shapely.union_all([taken, unit])
     fine = set(geometry) - set(ids)
@@ -367,16 +420,16 @@ def _layered(dataset: Dataset, townships: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     for pid, township in zip(countryside.index, countryside["township"], strict=True):
         if str(pid) not in fine:
             unit_of.setdefault(township_slug(str(township)), str(pid))
-    missing = []
+    missing: list[str] = []
     for pcode, name in zip(townships["TS_PCODE"], townships["TS"], strict=True):
         if str(pcode) not in grown:
             continue
-        unit = unit_of.get(township_slug(str(name)))
-        if unit is None:
+        unit_id = unit_of.get(township_slug(str(name)))
+        if unit_id is None:
             missing.append(str(name))
             continue
-        geometry[unit] = _polygonal(shapely.difference(grown[str(pcode)], taken))
-        layer[unit] = "countryside"
+        geometry[unit_id] = _polygonal(shapely.difference(grown[str(pcode)], taken))
+        layer[unit_id] = "countryside"
     if missing:
         raise DataError(
             DataProblem(

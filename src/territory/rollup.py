@@ -136,7 +136,9 @@ def township_rollup(tl: ControlTimeline, date: Any) -> gpd.GeoDataFrame:
     contested = (at["status"].reindex(pieces["zone_id"]) == "contested").to_numpy()
     pieces["ground"] = np.where(contested, "contested", ground)
     pieces["holder"] = holder
-    area = pieces.groupby(["ts_pcode", "ground"])["area_km2"].sum().unstack(fill_value=0.0)
+    area = pieces.pivot_table(
+        index="ts_pcode", columns="ground", values="area_km2", aggfunc="sum", fill_value=0.0
+    )
     area = area.reindex(columns=list(_GROUND), fill_value=0.0)
     total = pieces.groupby("ts_pcode")["area_km2"].sum()
     order = [p for p in townships.index if p in total.index]
@@ -180,9 +182,7 @@ def township_rollup(tl: ControlTimeline, date: Any) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(frame.reset_index(drop=True), geometry=geometry, crs=WGS84)
 
 
-def township_counts(
-    tl: ControlTimeline, date: Any, *, region: str | None = None
-) -> pd.DataFrame:
+def township_counts(tl: ControlTimeline, date: Any, *, region: str | None = None) -> pd.DataFrame:
     """How many townships, how much ground and how many people are in each class.
 
     Parameters

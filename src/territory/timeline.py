@@ -68,8 +68,8 @@ from territory.crs import MYANMAR_ALBERS, WGS84
 from territory.dataset import Dataset
 from territory.dates import day_range, to_day
 from territory.errors import DataError, TerritoryError, UnknownPlaceError
-from territory.population import census_population, raster_population
 from territory.models import MODELS, default_model, model_zones
+from territory.population import census_population, raster_population
 from territory.zones import check_townships, township_seats
 
 __all__ = ["MEASURES", "MODELS", "ControlTimeline"]

@@ -28,6 +28,7 @@ Examples
 from __future__ import annotations
 
 import re
+
 import geopandas as gpd
 import pandas as pd
 
