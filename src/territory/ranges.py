@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from territory.models import MODELS, default_model
@@ -75,6 +76,9 @@ def model_range(
         other.series(start, end, freq, by=by, measure=measure)
         for other in model_timelines(tl).values()
     ]
-    stacked = pd.concat(frames, keys=range(len(frames)))
-    grouped = stacked.groupby(level=1)
-    return grouped.min(), grouped.max()
+    values = np.stack([f.to_numpy() for f in frames])
+    first = frames[0]
+    return (
+        pd.DataFrame(values.min(axis=0), index=first.index, columns=first.columns),
+        pd.DataFrame(values.max(axis=0), index=first.index, columns=first.columns),
+    )
