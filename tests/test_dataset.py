@@ -58,7 +58,13 @@ def test_embedded_dataset_counts(shan: territory.Dataset) -> None:
         "RCSS",
     } <= set(shan.actors.index)
     # contested and unassessed: the sides of the reserved holders CONTESTED and UNASSESSED
-    assert set(shan.actors["side"]) <= {"junta", "resistance", "neutral", "contested", "unassessed"}
+    assert set(shan.actors["side"]) <= {
+        "junta",
+        "resistance",
+        "neutral",
+        "contested",
+        "unassessed",
+    }
     assert shan.events["date"].min() > shan.baseline_date
     assert shan.events["date"].max() <= shan.as_of
 

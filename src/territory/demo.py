@@ -102,8 +102,7 @@ def render_ground(tl: ControlTimeline, day: pd.Timestamp) -> str:
 
     ranged = tl.series(day, day, model_range=True).iloc[0]
     lines = [
-        f"ground by side (km², model {tl.model!r}; range over "
-        f"{', '.join(available_models(tl))}):"
+        f"ground by side (km², model {tl.model!r}; range over {', '.join(available_models(tl))}):"
     ]
     for side in ranged["value"].index:
         value, low, high = (float(ranged[(band, side)]) for band in ("value", "low", "high"))

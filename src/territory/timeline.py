@@ -262,7 +262,9 @@ class ControlTimeline:
         if model is not None and model not in MODELS:
             raise TerritoryError(f"model: {model!r} is not known; expected one of {list(MODELS)}")
         if model is None:
-            model = default_model(dataset, townships if townships is not None else dataset.townships)
+            model = default_model(
+                dataset, townships if townships is not None else dataset.townships
+            )
         if model != "nearest" and townships is None:
             townships = dataset.townships
         self.dataset = dataset

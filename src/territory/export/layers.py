@@ -380,7 +380,9 @@ def write_geopackage(
     -------
     Path
     """
-    credits = {"ATTRIBUTION": "; ".join(tl.dataset.attributions)} if tl.dataset.attributions else None
+    credits = (
+        {"ATTRIBUTION": "; ".join(tl.dataset.attributions)} if tl.dataset.attributions else None
+    )
     return write_layers(
         geopackage_layers(tl, changes_between=changes_between), path, metadata=credits
     )
