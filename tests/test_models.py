@@ -328,3 +328,20 @@ def test_geopackage_layers_carry_the_township_attribution(tmp_path: Path) -> Non
     assert f"ATTRIBUTION={TOWNSHIP_ATTRIBUTION}" in info.stdout
     # the layered intervals say which layer each polygon is, for styling
     assert "layer: String" in info.stdout
+
+
+@pytest.mark.parametrize("model", ["layered", "seat", "nearest"])
+def test_changes_match_at_under_every_model(shan: territory.Dataset, model: str) -> None:
+    """Gains minus losses in changes() equal each actor's change of ground in at()."""
+    tl = ControlTimeline(shan, model=model, townships=shan.townships)
+    d0, d1 = "2023-10-26", "2024-09-01"
+    before = tl.at(d0).groupby("actor")["area_km2"].sum()
+    after = tl.at(d1).groupby("actor")["area_km2"].sum()
+    moved = tl.changes(d0, d1)
+    net = moved.groupby("to_actor")["area_km2"].sum().sub(
+        moved.groupby("from_actor")["area_km2"].sum(), fill_value=0.0
+    )
+    delta = after.sub(before, fill_value=0.0)
+    for actor in set(delta.index) | set(net.index):
+        assert delta.get(actor, 0.0) == pytest.approx(net.get(actor, 0.0), abs=1e-6)
+    assert before.sum() == pytest.approx(tl.zones.attrs["state_area_km2"], rel=1e-6)
