@@ -345,3 +345,17 @@ def test_changes_match_at_under_every_model(shan: territory.Dataset, model: str)
     for actor in set(delta.index) | set(net.index):
         assert delta.get(actor, 0.0) == pytest.approx(net.get(actor, 0.0), abs=1e-6)
     assert before.sum() == pytest.approx(tl.zones.attrs["state_area_km2"], rel=1e-6)
+
+
+def test_layered_on_mimu_townships_keeps_their_pcodes(shan: territory.Dataset) -> None:
+    """A user's MIMU layer (read where it lies, never copied): countryside units match by name."""
+    from shared_files import mimu_townships
+
+    townships = territory.read_townships(mimu_townships())
+    tl = ControlTimeline(shan, townships=townships)
+    assert tl.model == "layered"
+    pieces = tl.zones.attrs["pieces"]
+    muse = pieces.loc[pieces["ts_pcode"] == "MMR015009"]  # MIMU's pcode for Muse
+    assert "cs_muse" in set(muse["zone_id"])
+    assert set(pieces["ts_pcode"].dropna()) <= set(townships["TS_PCODE"])
+    _assert_partition(tl.zones, shan.state)
