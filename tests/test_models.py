@@ -338,8 +338,10 @@ def test_changes_match_at_under_every_model(shan: territory.Dataset, model: str)
     before = tl.at(d0).groupby("actor")["area_km2"].sum()
     after = tl.at(d1).groupby("actor")["area_km2"].sum()
     moved = tl.changes(d0, d1)
-    net = moved.groupby("to_actor")["area_km2"].sum().sub(
-        moved.groupby("from_actor")["area_km2"].sum(), fill_value=0.0
+    net = (
+        moved.groupby("to_actor")["area_km2"]
+        .sum()
+        .sub(moved.groupby("from_actor")["area_km2"].sum(), fill_value=0.0)
     )
     delta = after.sub(before, fill_value=0.0)
     for actor in set(delta.index) | set(net.index):
