@@ -36,7 +36,10 @@ from territory.export import (
     write_geotiff,
 )
 from territory.held_towns import held_town_population
+from territory.models import CONTESTED, MODELS, UNASSESSED
+from territory.rollup import township_counts, township_rollup
 from territory.timeline import ControlTimeline
+from territory.townships import TOWNSHIP_ATTRIBUTION
 from territory.trade import (
     TradeShare,
     crossings_at,
@@ -48,7 +51,11 @@ from territory.trade import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "CONTESTED",
+    "MODELS",
     "MYANMAR_ALBERS",
+    "TOWNSHIP_ATTRIBUTION",
+    "UNASSESSED",
     "WGS84",
     "ControlTimeline",
     "DataError",
@@ -72,6 +79,8 @@ __all__ = [
     "load_shan",
     "read_townships",
     "timeline_map",
+    "township_counts",
+    "township_rollup",
     "trade_share",
     "trade_share_series",
     "validate",

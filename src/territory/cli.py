@@ -50,6 +50,7 @@ from territory.dataset import (
 from territory.demo import (
     HEADLINE_MAP_DATE,
     headline_dates,
+    render_ground,
     save_map,
     trade_chart,
     write_series_csv,
@@ -277,12 +278,14 @@ def _load(data: Path | None) -> Dataset:
     return dataset
 
 
-def _timeline(dataset: Dataset, townships: Path | None = None) -> ControlTimeline:
+def _timeline(
+    dataset: Dataset, townships: Path | None = None, model: str | None = None
+) -> ControlTimeline:
     from territory.timeline import ControlTimeline
 
     if townships is None:
-        return ControlTimeline(dataset)
-    return ControlTimeline(dataset, townships=read_townships(townships))
+        return ControlTimeline(dataset, model=model)
+    return ControlTimeline(dataset, townships=read_townships(townships), model=model)
 
 
 def _in_range(dataset: Dataset, day: pd.Timestamp, name: str = "date") -> pd.Timestamp:
@@ -345,19 +348,26 @@ def main(verbose: int, quiet: int) -> None:
     default=None,
     help="MIMU-style township polygons (TS_PCODE, TS; EPSG:4326): adds township counts.",
 )
+@click.option(
+    "--model",
+    type=click.Choice(["layered", "nearest", "seat"]),
+    default=None,
+    help="The spatial model (default: layered when there are townships, else nearest).",
+)
 @_origin_option
 @_data_option
 def summary(
     date: pd.Timestamp | None,
     fmt: str,
     townships: Path | None,
+    model: str | None,
     origin: str | None,
     data: Path | None,
 ) -> None:
     """Holders, areas by side, township counts and the trade share on a day."""
     ds = _load(data)
     day = _in_range(ds, date) if date is not None else ds.as_of
-    tl = _timeline(ds, townships)
+    tl = _timeline(ds, townships, model)
     result = summarise(tl, day, townships=townships is not None, origin=origin)
     if fmt == "json":
         click.echo(json.dumps(jsonable(result), indent=2, ensure_ascii=False))
@@ -718,6 +728,7 @@ def demo(out: Path, origin: str | None, data: Path | None) -> None:
     for day, why in headline_dates(ds, embedded=data is None):
         click.echo(f"== {why} ==")
         click.echo(render_summary(summarise(tl, day, origin=origin)))
+        click.echo(render_ground(tl, day))
         click.echo("")
     for path in written:
         click.echo(f"wrote {path}")

@@ -34,6 +34,7 @@ from territory.claims import check_claims
 from territory.crs import MYANMAR_ALBERS, WGS84
 from territory.errors import DataError, DataProblem
 from territory.schema import HOLDER_CHANGING_KINDS, SPECS, Column, TableSpec
+from territory.townships import TOWNSHIP_ATTRIBUTION, TOWNSHIPS_FILE, key_townships
 
 __all__ = [
     "Dataset",
@@ -97,6 +98,13 @@ class Dataset:
         The study area, the country outline and the international border lines.
     neighbours : geopandas.GeoDataFrame or None
         Neighbouring countries, for context maps.
+    townships : geopandas.GeoDataFrame or None
+        The dataset's own township polygons (``boundaries/townships.geojson``,
+        see :mod:`territory.townships`), indexed by ``TS_PCODE``; None when it
+        has none.
+    attributions : tuple of str
+        Credits that every map and layer drawn from this dataset must show
+        (the township polygons' licence requires one).
     origin : str or None
         The place the junta's roads start from, for road reach in the trade
         share: ``origin`` in ``dataset.json``, else ``mandalay`` when the
@@ -127,6 +135,8 @@ class Dataset:
     origin: str | None = DEFAULT_ORIGIN
     gate_events: pd.DataFrame | None = None
     claims: pd.DataFrame | None = None
+    townships: gpd.GeoDataFrame | None = None
+    attributions: tuple[str, ...] = ()
 
     def __repr__(self) -> str:
         return (
@@ -353,6 +363,7 @@ class _Loader:
         self.problems += check_claims(
             tables["claims"], events["event_id"], actors.index, claims_file
         )
+        townships = self.townships(tables["population"])
         return Dataset(
             name=name,
             path=self.root,
@@ -372,7 +383,16 @@ class _Loader:
             origin=origin,
             gate_events=tables["gate_events"],
             claims=tables["claims"],
+            townships=townships,
+            attributions=(TOWNSHIP_ATTRIBUTION,) if townships is not None else (),
         )
+
+    def townships(self, population: pd.DataFrame) -> gpd.GeoDataFrame | None:
+        """The dataset's own township polygons, when it ships them."""
+        if not (self.root / TOWNSHIPS_FILE).is_file():
+            return None
+        frame = self.boundary(TOWNSHIPS_FILE)
+        return None if frame is None else key_townships(frame, population)
 
     def metadata(self, path: Path) -> tuple[str, pd.Timestamp, pd.Timestamp, str | None] | None:
         try:

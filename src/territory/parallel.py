@@ -203,6 +203,11 @@ def build_zones(tl: ControlTimeline, *, npartitions: int | None = None) -> gpd.G
 
     from territory.zones import build_zones as build_in_memory
 
+    if tl.model != "nearest":
+        raise TerritoryError(
+            f"tl: build_zones cuts nearest-place cells; this timeline's model is {tl.model!r}: "
+            "build it with model='nearest'"
+        )
     if tl.townships is None:
         raise TerritoryError(
             "tl: this timeline has no townships; build_zones splits the work by township, "

@@ -43,8 +43,19 @@ __all__ = [
 ]
 
 CONFIDENCE = ("high", "medium", "low")
-SIDES = ("junta", "resistance", "neutral")
-PLACE_KINDS = ("town", "township_seat", "base", "outpost", "crossing", "trade_zone")
+#: ``contested`` and ``unassessed`` are the sides of the reserved holders
+#: CONTESTED and UNASSESSED (see :mod:`territory.models`).
+SIDES = ("junta", "resistance", "neutral", "contested", "unassessed")
+#: ``countryside``: an area place, a township's ground outside its settlements.
+PLACE_KINDS = (
+    "town",
+    "township_seat",
+    "base",
+    "outpost",
+    "crossing",
+    "trade_zone",
+    "countryside",
+)
 EVENT_KINDS = ("capture", "handover", "contested", "repelled", "ceasefire")
 #: What a claim in ``claims.csv`` says happened: an event kind, or a denial of one.
 CLAIM_KINDS = (*EVENT_KINDS, "denial")

@@ -69,18 +69,17 @@ from territory.crs import MYANMAR_ALBERS, WGS84
 from territory.dataset import Dataset
 from territory.dates import day_range, to_day
 from territory.errors import DataError, TerritoryError, UnknownPlaceError
+from territory.models import MODELS, default_model, model_zones
 from territory.population import (
     census_population,
     known_sum,
     population_coverage,
     raster_population,
 )
-from territory.zones import build_zones, check_townships, township_seats
+from territory.zones import check_townships, township_seats
 
 __all__ = ["MEASURES", "MODELS", "ControlTimeline"]
 
-#: Spatial models: only the nearest-place model so far.
-MODELS = ("nearest",)
 #: What :meth:`ControlTimeline.series` can measure.
 MEASURES = ("area_km2", "population", "places", "townships")
 _HOLDER_CHANGING = ("capture", "handover")
@@ -212,9 +211,12 @@ class ControlTimeline:
     ----------
     dataset : Dataset
         From :func:`territory.load_dataset` or :func:`territory.load_shan`.
-    model : {"nearest"}
-        The spatial model: each area-bearing place commands its nearest-place
-        cell (see :mod:`territory.zones`).
+    model : {"layered", "nearest", "seat"}, optional
+        The spatial model (:mod:`territory.models`).  Default ``"layered"``
+        when there are townships (given, or the dataset's own) and countryside
+        places, else ``"nearest"``.  ``"layered"`` and ``"seat"`` use the
+        dataset's own townships when none are given; ``"nearest"`` uses
+        townships only when given.
     townships : geopandas.GeoDataFrame, optional
         Township polygons from :func:`territory.read_townships`: cells are
         then built within townships, ``at(..., level="township")`` and the
@@ -256,7 +258,7 @@ class ControlTimeline:
         self,
         dataset: Dataset,
         *,
-        model: str = "nearest",
+        model: str | None = None,
         townships: gpd.GeoDataFrame | None = None,
         as_of: Any = None,
         known_by: Any = None,
@@ -267,8 +269,14 @@ class ControlTimeline:
             raise TerritoryError(
                 f"dataset: expected a territory Dataset, got {type(dataset).__name__}"
             )
-        if model not in MODELS:
+        if model is not None and model not in MODELS:
             raise TerritoryError(f"model: {model!r} is not known; expected one of {list(MODELS)}")
+        if model is None:
+            model = default_model(
+                dataset, townships if townships is not None else dataset.townships
+            )
+        if model != "nearest" and townships is None:
+            townships = dataset.townships
         self.dataset = dataset
         self.model = model
         self.baseline_date = dataset.baseline_date
@@ -400,8 +408,8 @@ class ControlTimeline:
     # ------------------------------------------------------------------ zones
     @cached_property
     def zones(self) -> gpd.GeoDataFrame:
-        """The nearest-place zones (see :func:`territory.zones.build_zones`)."""
-        return build_zones(self.dataset.places, self.dataset.state, self.townships)
+        """The zones of the spatial model (see :func:`territory.models.model_zones`)."""
+        return model_zones(self.model, self.dataset, self.townships)
 
     @cached_property
     def _zone_of(self) -> dict[str, str]:
@@ -453,7 +461,7 @@ class ControlTimeline:
         )
         seats["decided_by"] = np.where(seats["seat"].notna(), "seat", "largest_zone")
         seats["place"] = seats["seat"].fillna(largest.reindex(seats.index))
-        return seats
+        return seats.dropna(subset=["place"])  # a township outside the study area has none
 
     # ------------------------------------------------------------------ points
     def holder(self, place: str, date: Any) -> str:
@@ -595,13 +603,17 @@ class ControlTimeline:
         groups = codes if by == "actor" else self._side_of_code[codes]
         labels = self.actor_ids if by == "actor" else self.side_ids
         areas = self.zones["area_km2"].to_numpy()
+        layers = self.zones["layer"].to_numpy() if "layer" in self.zones else None
         out = []
-        for code in np.unique(groups):
-            mask = groups == code
+        for code, layer in sorted(
+            {(g, None if layers is None else layers[i]) for i, g in enumerate(groups)}
+        ):
+            mask = (groups == code) & (True if layers is None else layers == layer)
             out.append(
                 {
                     by: labels[code],
                     **({"side": self.actor_side[labels[code]]} if by == "actor" else {}),
+                    **({"layer": layer} if layer is not None else {}),
                     "area_km2": float(areas[mask].sum()),
                     "contested_km2": float(areas[mask & contested].sum()),
                     **(
@@ -647,7 +659,7 @@ class ControlTimeline:
         Examples
         --------
         >>> import territory
-        >>> tl = ControlTimeline(territory.load_shan())
+        >>> tl = ControlTimeline(territory.load_shan(), model="nearest")
         >>> sides = tl.at("2023-10-26", by="side")
         >>> sorted(sides.columns)
         ['area_km2', 'contested_km2', 'geometry', 'side', 'zones']
@@ -688,6 +700,8 @@ class ControlTimeline:
         rows.insert(rows.columns.get_loc("source") + 1, "ceasefires", self._ceasefires_in(rows))
         rows = rows.drop(columns="kind").rename(columns={"holder": "actor"})
         rows.insert(0, "zone_id", rows["place"])
+        if "layer" in self.zones:
+            rows["layer"] = self.zones["layer"].reindex(rows["zone_id"]).to_numpy()
         return rows.set_geometry(self.zones.geometry.reindex(rows["zone_id"]).to_numpy())
 
     def intervals(self) -> gpd.GeoDataFrame:
@@ -861,6 +875,7 @@ class ControlTimeline:
         by: str = "side",
         measure: str = "area_km2",
         bounds: bool = False,
+        model_range: bool = False,
     ) -> pd.DataFrame:
         """A measure of each side's or actor's holdings over time.
 
@@ -879,6 +894,10 @@ class ControlTimeline:
             Add low and high bands from the events' date uncertainty (see the
             module docs).  The columns then have two levels: band
             (``value``, ``low``, ``high``) and side or actor.
+        model_range : bool, default False
+            Add low and high bands: the minimum and maximum over the spatial
+            models (:mod:`territory.ranges`), in the same two-level columns;
+            with ``bounds`` too, each band is the wider of the two.
 
         Returns
         -------
@@ -915,8 +934,14 @@ class ControlTimeline:
         if measure == "population":  # held ground with no known population: NaN, not 0
             value = self._unknown_to_nan(value, by, dates)
         frame = pd.DataFrame(value, index=dates, columns=pd.Index(labels, name=by))
-        if bounds:
-            low, high = self._bands(dates, by, measure)
+        if bounds or model_range:
+            low, high = self._bands(dates, by, measure) if bounds else (value, value)
+            if model_range:
+                from territory.ranges import model_range as across_models
+
+                least, most = across_models(self, first, last, freq, by, measure)
+                low = np.minimum(low, least.to_numpy())
+                high = np.maximum(high, most.to_numpy())
             low = np.minimum(low, value)
             high = np.maximum(high, value)
             frame = pd.concat(
