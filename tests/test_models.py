@@ -312,8 +312,11 @@ def test_every_embedded_township_has_a_sourced_countryside_unit(shan: territory.
     assert sorted(countryside.index) == sorted(countryside_id(n) for n in shan.townships["TS"])
     rows = shan.baseline.set_index("place").loc[countryside.index]
     assert rows["source"].str.strip().ne("").all()
-    # the lead fills the holders from sources; until then, an honest grey
-    assert set(rows.loc[rows["holder"] == UNASSESSED, "source"]) <= {"not yet assessed"}
+    unassessed = rows["holder"] == UNASSESSED
+    # an assessed holder names a dated publication; an unassessed one says none was found
+    assert rows.loc[~unassessed, "source"].str.contains(r"\d{4}").all()
+    assert rows.loc[unassessed, "source"].str.startswith("no source consulted").all()
+    assert 0 < unassessed.sum() < len(rows)
 
 
 def test_geopackage_layers_carry_the_township_attribution(tmp_path: Path) -> None:
