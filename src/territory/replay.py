@@ -34,7 +34,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -46,7 +45,6 @@ HOLDER_CHANGING = ("capture", "handover")
 #: The status codes: ``Holders.status`` holds positions in this tuple.
 STATUSES: tuple[str, ...] = ("held", "contested")
 _CONFIDENCE_RANK = {"low": 0, "medium": 1, "high": 2}
-_ONE_DAY = pd.Timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -101,7 +99,7 @@ class States:
     days: np.ndarray  # datetime64[ns], sorted, first = baseline
     holder: np.ndarray  # int32 actor codes, shape (days, places)
     status: np.ndarray  # int8 status codes, shape (days, places)
-    record: np.ndarray  # int64 row in ``records``, shape (days, places)
+    record: np.ndarray  # int32 row in ``records``, shape (days, places)
     records: pd.DataFrame  # one row per (place, interval), places in order, time order
 
     def rows(self, days: Iterable[pd.Timestamp] | pd.DatetimeIndex) -> np.ndarray:
@@ -109,12 +107,6 @@ class States:
         stamps = pd.DatetimeIndex(days if isinstance(days, pd.DatetimeIndex) else list(days))
         found = np.searchsorted(self.days, stamps.to_numpy(dtype="datetime64[ns]"), "right")
         return np.asarray(found - 1, dtype=np.int64)
-
-
-def _file_order(events: pd.DataFrame) -> pd.DataFrame:
-    """Date order; within a day, the file's order (``row``), else the frame's."""
-    keys = ["date", "row"] if "row" in events.columns else ["date"]
-    return events.sort_values(keys, kind="stable")
 
 
 def replay(
@@ -128,89 +120,144 @@ def replay(
 
     ``baseline`` maps place id to (holder, confidence, source).  ``events``
     has place, date, event_id, kind, to_actor, confidence, source (and
-    ``row``, the file row); only rows with a place and a non-ceasefire kind
-    are used.
+    ``row``, the file row); only rows with a place of ``place_ids`` and a
+    non-ceasefire kind are used.  The work is vectorised: one pass of
+    array operations over the events sorted by place, date and file row,
+    and a Python loop only over the days that have several events at one
+    place.
     """
-    events = events.loc[events["place"].notna() & (events["kind"] != "ceasefire")]
-    events = _file_order(events)
-    columns = ["place", "date", "event_id", "kind", "to_actor", "confidence", "source"]
-    by_place: dict[str, list[dict[str, Any]]] = {}
-    values = [events[column].to_numpy(dtype=object) for column in columns]
-    for row in zip(*values, strict=True):
-        item = dict(zip(columns, row, strict=True))
-        by_place.setdefault(item["place"], []).append(item)
-    rows: list[dict[str, Any]] = []
-    for pid in place_ids:
-        rows.extend(_place_records(pid, baseline[pid], by_place.get(pid, []), baseline_date))
-    return _matrix(place_ids, pd.DataFrame(rows), actor_code)
+    position = {pid: i for i, pid in enumerate(place_ids)}
+    used = events.loc[events["place"].isin(position) & (events["kind"] != "ceasefire")]
+    place = used["place"].map(position).to_numpy(dtype=np.int64)
+    date = used["date"].to_numpy(dtype="datetime64[ns]")
+    row = used["row"].to_numpy() if "row" in used.columns else np.arange(len(used))
+    order = np.lexsort((row, date, place))
+    place, date = place[order], date[order]
+    kind = used["kind"].to_numpy(dtype=object)[order]
+    to_actor = used["to_actor"].to_numpy(dtype=object)[order]
+    n = len(order)
+    base_holder = np.array([baseline[pid][0] for pid in place_ids], dtype=object)
+    base_day = np.datetime64(baseline_date, "ns")
 
+    # The state after each event: the holder is the last new holder so far
+    # (else the baseline's); status and challenger follow the event itself.
+    changing = np.isin(kind, HOLDER_CHANGING)
+    first_of_place = np.ones(n, dtype=bool)
+    first_of_place[1:] = place[1:] != place[:-1]
+    holder_after = (
+        pd.Series(np.where(changing, to_actor, None), dtype=object)
+        .groupby(place)
+        .ffill()
+        .to_numpy(dtype=object)
+    )
+    holder_after = np.where(pd.isna(holder_after), base_holder[place], holder_after)
+    holder_before = np.empty(n, dtype=object)
+    holder_before[1:] = holder_after[:-1]
+    holder_before[first_of_place] = base_holder[place[first_of_place]]
+    switched = changing & (to_actor != holder_before)
+    since = pd.Series(np.where(switched, date, np.datetime64("NaT", "ns")))
+    since_after = (
+        since.groupby(place).ffill().fillna(baseline_date).to_numpy(dtype="datetime64[ns]")
+    )
+    since_before = np.empty(n, dtype="datetime64[ns]")
+    since_before[1:] = since_after[:-1]
+    since_before[first_of_place] = base_day
+    contested = kind == "contested"
+    status_after = np.where(contested, "contested", "held").astype(object)
+    challenger_after = np.where(contested, to_actor, None)
 
-def _place_records(
-    pid: str,
-    base: tuple[str, str, str],
-    place_events: list[dict[str, Any]],
-    baseline_date: pd.Timestamp,
-) -> list[dict[str, Any]]:
-    """One place's intervals: a record per change of (holder, status, challenger)."""
-    holder, confidence, source = base
-    state: dict[str, Any] = {"holder": holder, "status": "held", "challenger": None}
-    held_since = baseline_date
-    changes: dict[pd.Timestamp, dict[str, Any]] = {
-        baseline_date: {
-            **state,
-            "held_since": held_since,
-            "confidence": confidence,
-            "source": source,
-            "event_ids": "",
-        }
-    }
-    days: dict[pd.Timestamp, list[dict[str, Any]]] = {}
-    for item in place_events:
-        days.setdefault(pd.Timestamp(item["date"]), []).append(item)
-    for day, day_events in days.items():
-        meta = {
-            "confidence": min(
-                (e["confidence"] for e in day_events),
-                key=lambda c: _CONFIDENCE_RANK.get(c, -1),
-            ),
-            "source": " | ".join(dict.fromkeys(str(e["source"]) for e in day_events)),
-            "event_ids": ";".join(str(e["event_id"]) for e in day_events),
-        }
-        new_holders = list(
-            dict.fromkeys(e["to_actor"] for e in day_events if e["kind"] in HOLDER_CHANGING)
-        )
-        before = dict(state)
-        held_before = held_since
-        for e in day_events:
-            kind, to_actor = e["kind"], e["to_actor"]
-            if kind in HOLDER_CHANGING:
-                if to_actor != state["holder"]:
-                    held_since = day
-                state = {"holder": to_actor, "status": "held", "challenger": None}
-            elif kind == "contested":
-                state = {**state, "status": "contested", "challenger": to_actor}
-            elif kind == "repelled":
-                state = {**state, "status": "held", "challenger": None}
-        if len(new_holders) >= 2:
-            others = [a for a in new_holders if a != before["holder"]]
-            changes[day] = {
-                "holder": before["holder"],
-                "status": "contested",
-                "challenger": ";".join(others),
-                "held_since": held_before,
-                **meta,
+    # One record per (place, day): the state at the end of the day's events.
+    new_day = first_of_place.copy()
+    new_day[1:] |= date[1:] != date[:-1]
+    starts = np.flatnonzero(new_day)
+    ends = np.append(starts[1:], n)[: len(starts)] - 1
+    meta = _day_meta(used, order, starts, ends)
+    day_holder = holder_after[ends]
+    day_status = status_after[ends]
+    day_challenger = challenger_after[ends]
+    day_since = since_after[ends]
+    extra: list[int] = []
+    for k in np.flatnonzero(ends > starts):  # days with several events at one place
+        a, b = int(starts[k]), int(ends[k]) + 1
+        new = list(dict.fromkeys(to_actor[i] for i in range(a, b) if changing[i]))
+        if len(new) >= 2:
+            extra.append(int(k))
+            before = holder_before[a]
+            day_holder[k], day_status[k], day_since[k] = before, "contested", since_before[a]
+            day_challenger[k] = ";".join(str(x) for x in new if x != before)
+    extra_idx = np.array(extra, dtype=np.int64)
+    frames = [
+        pd.DataFrame(
+            {
+                "place": np.arange(len(place_ids)),
+                "valid_from": np.full(len(place_ids), base_day),
+                "holder": base_holder,
+                "status": "held",
+                "challenger": None,
+                "held_since": np.full(len(place_ids), base_day),
+                "confidence": [baseline[pid][1] for pid in place_ids],
+                "source": [baseline[pid][2] for pid in place_ids],
+                "event_ids": "",
+                "priority": 0,
             }
-            changes[day + _ONE_DAY] = {**state, "held_since": held_since, **meta}
-        else:
-            changes[day] = {**state, "held_since": held_since, **meta}
-    out: list[dict[str, Any]] = []
-    previous: tuple[Any, Any, Any] | None = None
-    for day in sorted(changes):
-        change = changes[day]
-        key = (change["holder"], change["status"], change["challenger"])
-        if key != previous:
-            out.append({"place": pid, "valid_from": day, **change})
-            previous = key
+        ),
+        pd.DataFrame(
+            {
+                "place": place[starts],
+                "valid_from": date[starts],
+                "holder": day_holder,
+                "status": day_status,
+                "challenger": day_challenger,
+                "held_since": day_since,
+                **meta,
+                "priority": 2,
+            }
+        ),
+        # After a day with two new holders, its last event applies from the next day.
+        pd.DataFrame(
+            {
+                "place": place[starts[extra_idx]],
+                "valid_from": date[starts[extra_idx]] + np.timedelta64(1, "D"),
+                "holder": holder_after[ends[extra_idx]],
+                "status": status_after[ends[extra_idx]],
+                "challenger": challenger_after[ends[extra_idx]],
+                "held_since": since_after[ends[extra_idx]],
+                **{key: np.asarray(value)[extra_idx] for key, value in meta.items()},
+                "priority": 1,
+            }
+        ),
+    ]
+    records = pd.concat([f for f in frames if len(f)], ignore_index=True)
+    records = records.sort_values(["place", "valid_from", "priority"], kind="stable")
+    # A later record on the same day replaces an earlier one (a day's events
+    # replace the baseline or the next-day record of a two-holder day).
+    records = records.drop_duplicates(["place", "valid_from"], keep="last")
+    key = records["holder"].astype(str) + "|" + records["status"] + "|"
+    key = key + records["challenger"].fillna("").astype(str)
+    same_place = records["place"].eq(records["place"].shift())
+    records = records.loc[~(same_place & key.eq(key.shift()))]
+    records = records.drop(columns="priority").reset_index(drop=True)
+    records["place"] = np.asarray(place_ids, dtype=object)[records["place"].to_numpy()]
+    return _matrix(place_ids, records, actor_code)
+
+
+def _day_meta(
+    used: pd.DataFrame, order: np.ndarray, starts: np.ndarray, ends: np.ndarray
+) -> dict[str, list[str]]:
+    """Per (place, day): the lowest confidence, the sources and the event ids."""
+    confidence = used["confidence"].to_numpy(dtype=object)[order]
+    source = used["source"].to_numpy(dtype=object)[order]
+    event_id = used["event_id"].to_numpy(dtype=object)[order]
+    out: dict[str, list[str]] = {"confidence": [], "source": [], "event_ids": []}
+    for a, b in zip(starts.tolist(), (ends + 1).tolist(), strict=True):
+        if b - a == 1:
+            out["confidence"].append(confidence[a])
+            out["source"].append(str(source[a]))
+            out["event_ids"].append(str(event_id[a]))
+            continue
+        out["confidence"].append(min(confidence[a:b], key=lambda c: _CONFIDENCE_RANK.get(c, -1)))
+        out["source"].append(" | ".join(dict.fromkeys(str(x) for x in source[a:b])))
+        out["event_ids"].append(";".join(str(x) for x in event_id[a:b]))
     return out
 
 
@@ -225,7 +272,7 @@ def _matrix(place_ids: list[str], records: pd.DataFrame, actor_code: dict[str, i
     # Each place's records run in time order with rising row numbers, and its
     # first starts on the baseline day: mark where each record starts, then
     # carry the latest mark down the days.
-    record = np.full((len(days), len(place_ids)), -1, dtype=np.int64)
+    record = np.full((len(days), len(place_ids)), -1, dtype=np.int32)
     record[starts, columns] = np.arange(len(records))
     np.maximum.accumulate(record, axis=0, out=record)
     holder_codes = records["holder"].map(actor_code).to_numpy(dtype=np.int32)
