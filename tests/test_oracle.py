@@ -155,3 +155,55 @@ def test_the_oracle_on_a_hand_worked_day() -> None:
         ("MNDAA", "held"),
         ("MNDAA", "held"),
     ]
+
+
+@st.composite
+def uncertain_logs(draw):
+    baseline, rows, _ids = draw(logs())
+    froms = [draw(st.sampled_from(ACTORS)) for _ in rows]
+    spreads = [draw(st.integers(0, 3)) for _ in rows]
+    return baseline, rows, froms, spreads
+
+
+def _shifted(rows, froms, spreads, actor: str, band: str) -> list:
+    """The log of one actor's band, shifted as the module docs of territory.timeline say."""
+    out = []
+    for (day, place, kind, to_actor), from_actor, spread in zip(rows, froms, spreads, strict=True):
+        gives = to_actor == actor and from_actor != actor
+        takes = from_actor == actor and to_actor != actor
+        if spread and kind in ("capture", "handover") and (gives or takes):
+            late = (band == "low") == gives
+            day = day + timedelta(days=spread) if late else day - timedelta(days=spread)
+            day = max(day, FIRST + timedelta(days=1))
+        out.append((day, place, kind, to_actor))
+    return sorted(out, key=lambda e: e[0])  # stable: file order within a day
+
+
+@SETTINGS
+@given(uncertain_logs())
+def test_series_bounds_agree_with_the_oracle(log) -> None:
+    baseline, rows, froms, spreads = log
+    events = [
+        event(day.isoformat(), place, from_actor, to_actor, kind, uncertainty=spread)
+        for (day, place, kind, to_actor), from_actor, spread in zip(
+            rows, froms, spreads, strict=True
+        )
+    ]
+    ds = make_dataset(PLACES, baseline, events, baseline_date=str(FIRST), as_of=str(LAST))
+    tl = ControlTimeline(ds)
+    s = tl.series(measure="places", by="actor", bounds=True)
+    days = _days()
+    plain = replay_days(baseline, rows, FIRST, LAST)
+    for actor in tl.actor_ids:
+        bands = {
+            b: replay_days(baseline, _shifted(rows, froms, spreads, actor, b), FIRST, LAST)
+            for b in ("low", "high")
+        }
+        for day in days:
+            value = sum(plain[day][p][0] == actor for p in baseline)
+            low = sum(bands["low"][day][p][0] == actor for p in baseline)
+            high = sum(bands["high"][day][p][0] == actor for p in baseline)
+            got = s.loc[pd.Timestamp(day)]
+            assert got[("value", actor)] == value
+            assert got[("low", actor)] == min(low, value), (actor, day)
+            assert got[("high", actor)] == max(high, value), (actor, day)

@@ -23,7 +23,13 @@ import pandas as pd
 
 from territory.replay import HOLDER_CHANGING
 
-__all__ = ["MEASURES", "TABLE_CHUNK", "group_table", "uncertainty_shifts"]
+__all__ = [
+    "MEASURES",
+    "TABLE_CHUNK",
+    "group_series",
+    "group_table",
+    "uncertainty_shifts",
+]
 
 #: What :meth:`ControlTimeline.series <territory.timeline.ControlTimeline.series>` can measure.
 MEASURES = ("area_km2", "population", "places", "townships")
@@ -91,3 +97,84 @@ def uncertainty_shifts(
             for gain_to, loss_to in ((late, early), (early, late))
         )
         yield g, low, high
+
+
+def group_series(
+    events: pd.DataFrame,
+    place_pos: dict[str, int],
+    base_holder: np.ndarray,
+    actor_code: dict[str, int],
+    in_group: np.ndarray,
+    weight: np.ndarray,
+    dates: np.ndarray,
+) -> np.ndarray:
+    """One group's measure on ``dates`` under a log, without a full replay.
+
+    Only the holder matters for a measure, so only the holder-changing events
+    are replayed, by the same rules as :func:`territory.replay.replay`: a
+    place's events apply by date and then file row; a day with two or more
+    different new holders keeps the holder from before it, and its last
+    event applies from the next day.  The measure starts from the baseline's
+    and changes by ``weight[place]`` each time a place enters or leaves the
+    group: a cumulative sum over the changes, looked up on ``dates``.
+
+    Parameters
+    ----------
+    events : DataFrame
+        ``place``, ``date``, ``kind``, ``to_actor`` (and ``row``).
+    place_pos : dict
+        Place id -> column.
+    base_holder : numpy.ndarray
+        The baseline holder code of each column.
+    actor_code : dict
+        Actor id -> code.
+    in_group : numpy.ndarray
+        Per actor code: whether the actor counts for the group.
+    weight : numpy.ndarray
+        Per column: its weight in the measure.
+    dates : numpy.ndarray
+        ``datetime64[ns]`` days, on or after the baseline.
+
+    Examples
+    --------
+    >>> ev = pd.DataFrame({"place": ["a", "a"], "date": pd.to_datetime(["2024-01-05"] * 2),
+    ...                    "kind": ["capture"] * 2, "to_actor": ["X", "Y"], "row": [2, 3]})
+    >>> days = pd.to_datetime(["2024-01-04", "2024-01-05", "2024-01-06"]).to_numpy()
+    >>> group_series(ev, {"a": 0}, np.array([0]), {"B": 0, "X": 1, "Y": 2},
+    ...              np.array([False, False, True]), np.array([2.0]), days).tolist()
+    [0.0, 0.0, 2.0]
+    """
+    used = events.loc[events["kind"].isin(HOLDER_CHANGING) & events["place"].isin(place_pos)]
+    place = used["place"].map(place_pos).to_numpy(dtype=np.int64)
+    day = used["date"].to_numpy(dtype="datetime64[ns]")
+    row = used["row"].to_numpy() if "row" in used.columns else np.arange(len(used))
+    order = np.lexsort((row, day, place))
+    place, day = place[order], day[order]
+    to = used["to_actor"].map(actor_code).to_numpy(dtype=np.int64)[order]
+    base = float(weight[in_group[base_holder]].sum())
+    if len(order) == 0:
+        return np.full(len(dates), base)
+    # Groups of one place's events on one day.
+    new_day = np.ones(len(order), dtype=bool)
+    new_day[1:] = (place[1:] != place[:-1]) | (day[1:] != day[:-1])
+    starts = np.flatnonzero(new_day)
+    ends = np.append(starts[1:], len(order)) - 1
+    group_of_event = np.cumsum(new_day) - 1
+    differs = to != to[starts][group_of_event]
+    several = np.maximum.reduceat(differs, starts).astype(bool)
+    effective = day[starts] + several * np.timedelta64(1, "D")
+    g_place, g_holder = place[starts], to[ends]
+    # Sorted by place, effective day, group: on one day the later group wins.
+    keep = np.ones(len(starts), dtype=bool)
+    keep[:-1] = (g_place[1:] != g_place[:-1]) | (effective[1:] != effective[:-1])
+    g_place, g_holder, effective = g_place[keep], g_holder[keep], effective[keep]
+    before = np.empty_like(g_holder)
+    before[1:] = g_holder[:-1]
+    first = np.ones(len(g_place), dtype=bool)
+    first[1:] = g_place[1:] != g_place[:-1]
+    before[first] = base_holder[g_place[first]]
+    delta = weight[g_place] * (in_group[g_holder].astype(float) - in_group[before].astype(float))
+    by_day = np.argsort(effective, kind="stable")
+    when = effective[by_day]
+    total = base + np.concatenate([[0.0], np.cumsum(delta[by_day])])
+    return total[np.searchsorted(when, dates, side="right")]

@@ -77,7 +77,7 @@ from territory.dataset import Dataset
 from territory.dates import day_range, parse_days, to_day
 from territory.errors import DataError, TerritoryError
 from territory.ground import Ground
-from territory.measures import MEASURES, group_table, uncertainty_shifts
+from territory.measures import MEASURES, group_series, group_table, uncertainty_shifts
 from territory.names import PlaceNames
 from territory.replay import HOLDER_CHANGING, Holders, States, replay
 from territory.zones import build_zones, check_townships
@@ -921,13 +921,28 @@ class ControlTimeline:
             return actor if by == "actor" else self.actor_side.get(str(actor), "unknown")
 
         earliest = self.baseline_date + pd.Timedelta(days=1)
+        columns, weights = self._weights(measure)
+        weight = np.zeros(len(self.place_ids))
+        np.add.at(weight, columns, weights)
+        base_holder = self._states.holder[0]
+        group_of_code = self._group_of_code(by)
+        codes = np.arange(len(self.actor_ids))
+        group_codes = codes if group_of_code is None else group_of_code[codes]
+        stamps = dates.to_numpy(dtype="datetime64[ns]")
         for g, low_log, high_log in uncertainty_shifts(self.events, labels, group_of, earliest):
             for target, log in ((low, low_log), (high, high_log)):
                 if log is None:
                     target[:, g] = self._table(by, measure)[rows, g]
                     continue
-                states = self._replay(log)
-                target[:, g] = self._table(by, measure, states)[states.rows(dates), g]
+                target[:, g] = group_series(
+                    log,
+                    self._place_pos,
+                    base_holder,
+                    self._actor_code,
+                    group_codes == g,
+                    weight,
+                    stamps,
+                )
         return low, high
 
     # ------------------------------------------------------------------ events
