@@ -37,10 +37,10 @@ class PlaceNames:
     def __init__(self, places: pd.DataFrame) -> None:
         self._ids = {str(pid) for pid in places.index}
         self._names: dict[str, set[str]] = {}
-        names = places["name"] if "name" in places.columns else places.index.to_series()
-        alts = places["alt_names"] if "alt_names" in places.columns else None
-        for pid, name in zip(places.index.astype(str), names, strict=True):
-            alt = alts.loc[pid] if alts is not None else []
+        ids = [str(pid) for pid in places.index]
+        names = places["name"].tolist() if "name" in places.columns else ids
+        alts = places["alt_names"].tolist() if "alt_names" in places.columns else [[]] * len(ids)
+        for pid, name, alt in zip(ids, names, alts, strict=True):
             for text in (pid, name, *(alt if isinstance(alt, list) else [])):
                 if isinstance(text, str) and text.strip():
                     self._names.setdefault(text.strip().lower(), set()).add(pid)

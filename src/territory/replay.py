@@ -248,16 +248,16 @@ def _day_meta(
     confidence = used["confidence"].to_numpy(dtype=object)[order]
     source = used["source"].to_numpy(dtype=object)[order]
     event_id = used["event_id"].to_numpy(dtype=object)[order]
-    out: dict[str, list[str]] = {"confidence": [], "source": [], "event_ids": []}
-    for a, b in zip(starts.tolist(), (ends + 1).tolist(), strict=True):
-        if b - a == 1:
-            out["confidence"].append(confidence[a])
-            out["source"].append(str(source[a]))
-            out["event_ids"].append(str(event_id[a]))
-            continue
-        out["confidence"].append(min(confidence[a:b], key=lambda c: _CONFIDENCE_RANK.get(c, -1)))
-        out["source"].append(" | ".join(dict.fromkeys(str(x) for x in source[a:b])))
-        out["event_ids"].append(";".join(str(x) for x in event_id[a:b]))
+    out = {
+        "confidence": confidence[starts].tolist(),
+        "source": [str(x) for x in source[starts]],
+        "event_ids": [str(x) for x in event_id[starts]],
+    }
+    for k in np.flatnonzero(ends > starts).tolist():  # days with several events
+        a, b = int(starts[k]), int(ends[k]) + 1
+        out["confidence"][k] = min(confidence[a:b], key=lambda c: _CONFIDENCE_RANK.get(c, -1))
+        out["source"][k] = " | ".join(dict.fromkeys(str(x) for x in source[a:b]))
+        out["event_ids"][k] = ";".join(str(x) for x in event_id[a:b])
     return out
 
 
