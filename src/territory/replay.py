@@ -101,6 +101,7 @@ class States:
     status: np.ndarray  # int8 status codes, shape (days, places)
     record: np.ndarray  # int32 row in ``records``, shape (days, places)
     records: pd.DataFrame  # one row per (place, interval), places in order, time order
+    record_place: np.ndarray  # int64 place column of each record
 
     def rows(self, days: Iterable[pd.Timestamp] | pd.DatetimeIndex) -> np.ndarray:
         """The state row in force on each day (days on or after the baseline)."""
@@ -268,7 +269,7 @@ def _matrix(place_ids: list[str], records: pd.DataFrame, actor_code: dict[str, i
     days = np.unique(starts_at)
     position = {pid: i for i, pid in enumerate(place_ids)}
     starts = np.searchsorted(days, starts_at)
-    columns = records["place"].map(position).to_numpy()
+    columns = records["place"].map(position).to_numpy(dtype=np.int64)
     # Each place's records run in time order with rising row numbers, and its
     # first starts on the baseline day: mark where each record starts, then
     # carry the latest mark down the days.
@@ -277,4 +278,4 @@ def _matrix(place_ids: list[str], records: pd.DataFrame, actor_code: dict[str, i
     np.maximum.accumulate(record, axis=0, out=record)
     holder_codes = records["holder"].map(actor_code).to_numpy(dtype=np.int32)
     status_codes = records["status"].map(STATUSES.index).to_numpy(dtype=np.int8)
-    return States(days, holder_codes[record], status_codes[record], record, records)
+    return States(days, holder_codes[record], status_codes[record], record, records, columns)

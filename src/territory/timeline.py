@@ -434,16 +434,20 @@ class ControlTimeline:
     def _place_rows(self, ids: list[str]) -> tuple[gpd.GeoDataFrame, np.ndarray]:
         """The intervals of ``ids`` and, for each, its record in the state matrix."""
         records = self._states.records
-        wanted = (
-            records["place"].isin(ids).to_numpy()
-            & (records["valid_from"] <= self.as_of).to_numpy()
+        chosen = np.zeros(len(self.place_ids), dtype=bool)
+        chosen[[self._place_pos[p] for p in ids]] = True
+        wanted = chosen[self._states.record_place] & (
+            records["valid_from"].to_numpy(dtype="datetime64[ns]")
+            <= np.datetime64(self.as_of, "ns")
         )
         rows = records.loc[wanted].copy()
         rows["valid_to"] = rows["valid_to"].where(rows["valid_to"] <= self.as_of)
         rows["side"] = rows["holder"].map(self.actor_side)
         table = self.dataset.places
+        # The dataset's row of each place column, then of each interval.
+        table_row = table.index.get_indexer(self.place_ids)[self._states.record_place[wanted]]
         for column in ("name", "kind"):
-            rows[column] = table[column].reindex(rows["place"]).to_numpy()
+            rows[column] = table[column].to_numpy()[table_row]
         columns = [
             "place",
             "name",
@@ -463,7 +467,7 @@ class ControlTimeline:
         rows = rows.reset_index(drop=True)
         rows["valid_from"] = pd.to_datetime(rows["valid_from"])
         rows["valid_to"] = pd.to_datetime(rows["valid_to"])
-        geometry = table.geometry.reindex(rows["place"]).to_numpy()
+        geometry = table.geometry.to_numpy()[table_row]
         return gpd.GeoDataFrame(rows, geometry=geometry, crs=WGS84), record_of_row
 
     def place_intervals(self, places: str | Iterable[str] | None = None) -> gpd.GeoDataFrame:
@@ -625,7 +629,10 @@ class ControlTimeline:
             )
             rows = rows.drop(columns="kind").rename(columns={"holder": "actor"})
             rows.insert(0, "zone_id", rows["place"])
-            rows = rows.set_geometry(zones.geometry.reindex(rows["zone_id"]).to_numpy())
+            zone_row = np.full(len(self.place_ids), -1, dtype=np.int64)
+            zone_row[self._ground.zone_cols] = np.arange(len(zones))
+            places = self._states.record_place[record_of_row]
+            rows = rows.set_geometry(zones.geometry.to_numpy()[zone_row[places]], crs=zones.crs)
             row_of_record = np.full(len(self._states.records), -1, dtype=np.int64)
             row_of_record[record_of_row] = np.arange(len(rows))
             self._interval_cache = (rows, row_of_record)
@@ -688,7 +695,7 @@ class ControlTimeline:
 
     def _ceasefires_in(self, rows: pd.DataFrame) -> list[str]:
         """Per interval: the ceasefires inside it to which its holder is a party."""
-        hits: list[list[str]] = [[] for _ in range(len(rows))]
+        hits: dict[int, list[str]] = {}
         start = rows["valid_from"].to_numpy(dtype="datetime64[ns]")
         end = rows["valid_to"].to_numpy(dtype="datetime64[ns]")
         place = rows["place"].to_numpy(dtype=object)
@@ -706,9 +713,12 @@ class ControlTimeline:
             where = inside & ((holder == side_a) | (holder == side_b))
             if isinstance(at, str):
                 where &= place == at
-            for i in np.flatnonzero(where):
-                hits[i].append(event_id)
-        return [";".join(h) for h in hits]
+            for i in np.flatnonzero(where).tolist():
+                hits.setdefault(i, []).append(event_id)
+        out = [""] * len(rows)
+        for i, found in hits.items():
+            out[i] = ";".join(found)
+        return out
 
     def changes(self, d0: Any, d1: Any) -> gpd.GeoDataFrame:
         """What changed hands between two days.
