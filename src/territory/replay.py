@@ -238,8 +238,9 @@ def replay(
     same_place = records["place"].eq(records["place"].shift())
     records = records.loc[~(same_place & key.eq(key.shift()))]
     records = records.drop(columns="priority").reset_index(drop=True)
-    records["place"] = np.asarray(place_ids, dtype=object)[records["place"].to_numpy()]
-    return _matrix(place_ids, records, actor_code)
+    columns = records["place"].to_numpy(dtype=np.int64)
+    records["place"] = np.asarray(place_ids, dtype=object)[columns]
+    return _matrix(len(place_ids), records, columns, actor_code)
 
 
 def _day_meta(
@@ -262,20 +263,25 @@ def _day_meta(
     return out
 
 
-def _matrix(place_ids: list[str], records: pd.DataFrame, actor_code: dict[str, int]) -> States:
-    """Lay the records out as change days × places."""
-    records["valid_to"] = records.groupby("place")["valid_from"].shift(-1)
+def _matrix(
+    n_places: int, records: pd.DataFrame, columns: np.ndarray, actor_code: dict[str, int]
+) -> States:
+    """Lay the records (sorted by place column, then time) out as change days × places."""
     starts_at = records["valid_from"].to_numpy(dtype="datetime64[ns]")
+    valid_to = np.full(len(records), np.datetime64("NaT", "ns"))
+    same = columns[1:] == columns[:-1]
+    valid_to[:-1][same] = starts_at[1:][same]
+    records["valid_to"] = valid_to
     days = np.unique(starts_at)
-    position = {pid: i for i, pid in enumerate(place_ids)}
     starts = np.searchsorted(days, starts_at)
-    columns = records["place"].map(position).to_numpy(dtype=np.int64)
     # Each place's records run in time order with rising row numbers, and its
-    # first starts on the baseline day: mark where each record starts, then
-    # carry the latest mark down the days.
-    record = np.full((len(days), len(place_ids)), -1, dtype=np.int32)
+    # first starts on the baseline day (row 0): mark where each record starts,
+    # then carry the latest mark down the days.
+    record = np.zeros((len(days), n_places), dtype=np.int32)
     record[starts, columns] = np.arange(len(records))
     np.maximum.accumulate(record, axis=0, out=record)
     holder_codes = records["holder"].map(actor_code).to_numpy(dtype=np.int32)
     status_codes = records["status"].map(STATUSES.index).to_numpy(dtype=np.int8)
-    return States(days, holder_codes[record], status_codes[record], record, records, columns)
+    holder = np.take(holder_codes, record)
+    status = np.take(status_codes, record)
+    return States(days, holder, status, record, records, columns)
