@@ -47,6 +47,7 @@ from territory.dataset import (
     read_townships,
     validate,
 )
+from territory.dates import date_grid, parse_day
 from territory.demo import (
     HEADLINE_MAP_DATE,
     headline_dates,
@@ -55,7 +56,7 @@ from territory.demo import (
     trade_chart,
     write_series_csv,
 )
-from territory.errors import DataError, TerritoryError
+from territory.errors import DataError, DateFormatError, TerritoryError
 from territory.summary import (
     jsonable,
     one_line,
@@ -106,16 +107,14 @@ def parse_date(text: str, name: str = "date") -> pd.Timestamp:
     ...
     click.exceptions.BadParameter: '27/10/2023' is not a date: expected YYYY-MM-DD, for example 2024-08-10
     """
-    if not _ISO_DAY.match(text.strip()):
-        raise click.BadParameter(
-            f"{text!r} is not a date: expected YYYY-MM-DD, for example 2024-08-10",
-            param_hint=f"'--{name}'" if name != "date" else None,
-        )
     try:
-        return pd.Timestamp(text.strip())
-    except ValueError:
+        return parse_day(text, name)  # the one date parser (territory.dates)
+    except DateFormatError:
+        well_formed = _ISO_DAY.match(text.strip())
         raise click.BadParameter(
-            f"{text!r} is not a real day: expected YYYY-MM-DD, for example 2024-08-10"
+            f"{text!r} is not a {'real day' if well_formed else 'date'}: expected YYYY-MM-DD, "
+            "for example 2024-08-10",
+            param_hint=f"'--{name}'" if name != "date" and not well_formed else None,
         ) from None
 
 
@@ -309,8 +308,8 @@ def _dates(
             f"{end.date()} is before --start {start.date()}", param_hint="'--end'"
         )
     try:
-        steps = list(pd.date_range(start, end, freq=freq))
-    except ValueError:
+        steps = list(date_grid(start, end, freq, ends=True))
+    except TerritoryError:
         raise click.BadParameter(
             f"{freq!r} is not a pandas frequency: expected for example D, W or MS",
             param_hint="'--freq'",

@@ -674,7 +674,7 @@ class _Loader:
                     "precede the event's window or follow the as-of date",
                 )
         events["reported"] = events["reported"].fillna(events["date"])
-        events = events.sort_values(["date", "event_id"], kind="stable").reset_index(drop=True)
+        events = events.sort_values(["date", "row"], kind="stable").reset_index(drop=True)
         self.check_holder_chain(events, baseline)
         return events
 

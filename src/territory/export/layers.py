@@ -341,8 +341,8 @@ def geopackage_layers(
         (who lost ground to whom over ``changes_between``).
     """
     ds = tl.dataset
-    d0, d1 = changes_between or (ds.baseline_date, ds.as_of)
-    places = tl.places_at(ds.as_of)
+    d0, d1 = changes_between or (tl.baseline_date, tl.as_of)
+    places = tl.places_at(tl.as_of)
     crossing_ids = list(ds.places.index[ds.places["kind"].isin(["crossing", "trade_zone"])])
     return {
         "control_intervals": _with_interval_columns(tl.intervals()),
