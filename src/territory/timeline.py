@@ -604,7 +604,7 @@ class ControlTimeline:
         Examples
         --------
         >>> import territory
-        >>> tl = ControlTimeline(territory.load_shan())
+        >>> tl = ControlTimeline(territory.load_shan(), model="nearest")
         >>> sides = tl.at("2023-10-26", by="side")
         >>> sorted(sides.columns)
         ['area_km2', 'contested_km2', 'geometry', 'side', 'zones']
