@@ -28,6 +28,8 @@ from territory.errors import (
 )
 from territory.export import (
     control_map,
+    save_static_map,
+    static_map,
     timeline_map,
     write_geojson,
     write_geopackage,
@@ -57,6 +59,8 @@ __all__ = [
     "load_dataset",
     "load_shan",
     "read_townships",
+    "save_static_map",
+    "static_map",
     "timeline_map",
     "trade_share",
     "trade_share_series",

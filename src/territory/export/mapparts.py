@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from territory.errors import DateRangeError
+from territory.export.palette import CONTESTED_STYLE, FILL_OPACITY, NO_DATA_COLOUR
 
 if TYPE_CHECKING:
     import folium
@@ -50,18 +51,6 @@ __all__ = [
 
 #: Base map tiles (``None`` for none: the maps then need no network at all).
 DEFAULT_TILES = "OpenStreetMap"
-#: Fill opacity of held ground.
-FILL_OPACITY = 0.55
-#: How contested ground is drawn: a heavy dashed outline over a darker fill.
-CONTESTED_STYLE: dict[str, Any] = {
-    "color": "#111111",
-    "weight": 2.5,
-    "dashArray": "6 4",
-    "fillColor": "#111111",
-    "fillOpacity": 0.3,
-}
-#: Colour of zones no interval covers.
-NO_DATA_COLOUR = "#ffffff"
 #: Place kinds drawn as crossing markers (gates that carry border trade).
 GATE_KINDS = ("crossing", "trade_zone")
 #: Decimals of the coordinates written into the HTML (~1 m).
