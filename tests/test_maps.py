@@ -106,7 +106,7 @@ def test_hand_made_control_map(browser: Browser, squares: gpd.GeoDataFrame) -> N
     assert browser.count("path.territory-control") == 2
     assert browser.count("path.territory-contested") == 1
     assert browser.count("path.territory-place") == 3
-    assert browser.count("img.leaflet-marker-icon") == 2
+    assert browser.count(".territory-crossing") == 2
     assert browser.count(".territory-event") == 1
     legend = _text_of(browser, ".territory-legend")
     assert "State Administration Council" in legend and "Contested" in legend
@@ -190,7 +190,7 @@ def test_real_control_map(browser: Browser, timeline: ControlTimeline) -> None:
         contested = int((active(intervals, day)["status"] == "contested").sum())
         assert browser.count("path.territory-control") == len(tl.at(day, by="actor")), day
         assert browser.count("path.territory-contested") == contested, day
-        assert browser.count("img.leaflet-marker-icon") == gates, day
+        assert browser.count(".territory-crossing") == gates, day
         assert browser.count("path.territory-place") == len(places) - gates, day
         assert browser.count(".territory-event") == len(recent), day
         for source in recent["source"]:
@@ -243,7 +243,7 @@ def test_real_slider_follows_the_intervals(browser: Browser, timeline: ControlTi
     driver = browser.open(m.get_root().render())
     _check_page(browser)
     intervals = tl.intervals()
-    colours = ds.actors["colour"].to_dict()
+    colours = {str(k): str(v) for k, v in ds.actors["colour"].items()}
     assert browser.count("path.territory-zone") == intervals["zone_id"].nunique()
     last_step = int(
         driver.execute_script("return +document.querySelector('.territory-slider input').max")

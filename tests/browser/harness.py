@@ -28,6 +28,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -115,11 +116,11 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 class Browser:
     """A local web server and a headless Chromium, shared by a test session."""
 
-    def __init__(self, root: Path, port: int, driver: object) -> None:
+    def __init__(self, root: Path, port: int, driver: Any) -> None:
         self.root, self.port, self.driver = root, port, driver
         self.pages = 0
 
-    def open(self, html: str) -> object:
+    def open(self, html: str) -> Any:
         """Serve ``html`` (made offline) and load it; returns the selenium driver.
 
         Each page gets a fresh file name, so the browser cache never serves an

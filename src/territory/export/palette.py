@@ -69,8 +69,8 @@ UNKNOWN_ACTOR_COLOUR = "#ffffff"
 NO_DATA_COLOUR = "#ffffff"
 #: Fill opacity of held ground on the web maps.
 FILL_OPACITY = 0.7
-#: Fill opacity of ground whose holder rests on low-confidence sources.
-LOW_CONFIDENCE_OPACITY = 0.4
+#: Opacity of the pale veil over ground whose holder rests on low-confidence sources.
+LOW_CONFIDENCE_OPACITY = 0.35
 #: How contested ground is drawn on the web maps: a heavy dashed outline
 #: over a dark, translucent fill.
 CONTESTED_STYLE: dict[str, Any] = {

@@ -69,6 +69,8 @@ LABEL_KINDS = ("township_seat", "town")
 _LABEL_RANK = {"township_seat": 0, "gate": 1, "town": 2}
 #: A label moved further than this from its point is dropped (it would mislead).
 _MAX_LABEL_GAP_PX = 12.0
+#: Longer place names are shortened with "…" on the print map.
+_LABEL_LIMIT = 32
 GATE_KINDS = ("crossing", "trade_zone")
 SIDE_COLOURS = {"junta": "#4d4d33", "resistance": "#d55e00", "neutral": "#0072b2"}
 
@@ -224,7 +226,7 @@ def _label_places(ax: Axes, places: gpd.GeoDataFrame, fig: Figure) -> list[Any]:
             ax.text(
                 point.x,
                 point.y,
-                f" {name}",
+                f" {_plain(name, _LABEL_LIMIT)}",
                 fontsize=8.5 if kind == "township_seat" else 7.5,
                 fontweight="bold" if kind == "township_seat" else "normal",
                 fontstyle="italic" if kind == "gate" else "normal",
@@ -346,7 +348,7 @@ def static_map(
                 ax.text(
                     point.x,
                     point.y,
-                    str(name).upper(),
+                    _plain(name, 24).upper(),
                     ha="center",
                     va="center",
                     fontsize=11,
@@ -531,14 +533,14 @@ def static_map(
         labelspacing=0.55,
     )
 
-    heading = title or f"{ds.name}: control on {day.date().isoformat()}"
+    heading = title or f"{_plain(ds.name, 60)}: control on {day.date().isoformat()}"
     fig.text(0.02, 0.955, heading, fontsize=17, fontweight="bold", va="bottom")
     fig.text(0.02, 0.925, as_of_line(tl), fontsize=10, color="#333333", va="bottom")
     credits = attribution_lines(tl, places)
     fig.text(
         0.02,
         0.015,
-        "\n".join(credits),
+        "\n".join(_plain(line) for line in credits),
         fontsize=7.5,
         color="#333333",
         va="bottom",
@@ -550,7 +552,21 @@ def static_map(
 def _wrap(text: str, width: int = 34) -> str:
     import textwrap
 
-    return "\n".join(textwrap.wrap(text, width)) or text
+    return "\n".join(textwrap.wrap(_plain(text), width)) or _plain(text)
+
+
+def _plain(text: object, limit: int | None = None) -> str:
+    r"""Data text as matplotlib shows it literally: ``$`` would start mathtext.
+
+    >>> print(_plain("US$5m and $x$"))
+    US\$5m and \$x\$
+    >>> _plain("Kyin San Kyawt gate", limit=10)
+    'Kyin San…'
+    """
+    value = str(text)
+    if limit is not None and len(value) > limit:
+        value = value[: limit - 1].rstrip() + "…"
+    return value.replace("$", r"\$")
 
 
 def save_static_map(
