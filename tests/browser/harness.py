@@ -120,8 +120,10 @@ class Browser:
         self.root, self.port, self.driver = root, port, driver
         self.pages = 0
 
-    def open(self, html: str) -> Any:
+    def open(self, html: str, fragment: str = "") -> Any:
         """Serve ``html`` (made offline) and load it; returns the selenium driver.
+
+        ``fragment`` (e.g. ``"date=2024-08-10"``) is the URL hash to open it with.
 
         Each page gets a fresh file name, so the browser cache never serves an
         earlier map.
@@ -132,7 +134,8 @@ class Browser:
         name = f"map{self.pages}.html"
         (self.root / name).write_text(offline_html(html), encoding="utf-8")
         self.driver.get_log("browser")  # drop messages of earlier pages
-        self.driver.get(f"http://127.0.0.1:{self.port}/{name}")
+        hash_part = f"#{fragment}" if fragment else ""
+        self.driver.get(f"http://127.0.0.1:{self.port}/{name}{hash_part}")
         WebDriverWait(self.driver, 20).until(
             lambda d: d.execute_script("return document.readyState") == "complete"
         )

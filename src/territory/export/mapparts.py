@@ -139,7 +139,7 @@ def legend_html(
         items.append(f"<div>{swatch}{html.escape(label)}</div>")
     items += [f"<div style='color:#444'>{html.escape(note)}</div>" for note in notes]
     return (
-        "<div class='territory-legend' style='position:absolute;top:10px;right:10px;max-height:60%;max-width:24%;overflow:auto;"
+        "<div class='territory-legend' style='position:absolute;top:10px;right:10px;max-height:60%;max-width:22%;overflow:auto;"
         "z-index:1000;background:rgba(255,255,255,0.9);padding:6px 8px;border-radius:4px;"
         "font:12px/1.5 sans-serif;box-shadow:0 0 4px rgba(0,0,0,0.3)'>"
         f"<b>{html.escape(heading)}</b>{''.join(items)}</div>"
@@ -156,7 +156,7 @@ def title_html(title: str, subtitle: str | None = None) -> str:
     )
     return (
         "<div class='territory-title' style='position:absolute;top:8px;left:50%;max-width:46%;"
-        "transform:translateX(-50%);z-index:1000;background:rgba(255,255,255,0.9);"
+        "transform:translateX(-50%);z-index:1000;background:rgba(255,255,255,0.9);box-sizing:border-box;"
         "padding:4px 10px;border-radius:4px;font:bold 14px/1.4 sans-serif;text-align:center;"
         f"box-shadow:0 0 4px rgba(0,0,0,0.3)'>{html.escape(title)}{second}</div>"
     )
@@ -308,15 +308,22 @@ def fan_offsets(count: int, radius_px: float = 14.0) -> list[tuple[float, float]
     return [(float(radius_px * np.cos(a)), float(-radius_px * np.sin(a))) for a in angles]
 
 
-def crossing_icon(colour: str, offset: tuple[float, float] = (0.0, 0.0)) -> folium.DivIcon:
-    """A crossing's own symbol: a diamond in its holder's colour, black-edged."""
+def crossing_icon(
+    colour: str, offset: tuple[float, float] = (0.0, 0.0), place: str = ""
+) -> folium.DivIcon:
+    """A crossing's own symbol: a diamond in its holder's colour, black-edged.
+
+    ``offset`` moves it that many pixels from its point (to fan out gates that
+    share one); ``place`` (the place id) goes into a ``data-place`` attribute.
+    """
     import folium
 
     dx, dy = offset
     size = 14
     return folium.DivIcon(
         html=(
-            f"<div style='width:{size}px;height:{size}px;background:{html.escape(colour)};"
+            f"<div data-place='{escape(place)}' "
+            f"style='width:{size}px;height:{size}px;background:{html.escape(colour)};"
             "border:2px solid #000;box-sizing:border-box;transform:rotate(45deg);"
             "box-shadow:0 0 0 1px #fff'></div>"
         ),
@@ -364,12 +371,15 @@ def new_map(bounds: list[list[float]] | None, tiles: str | None) -> folium.Map:
 def points(
     frame: gpd.GeoDataFrame,
 ) -> Iterable[tuple[float, float, dict[str, Any]]]:
+    """(lat, lon, record) per non-empty geometry; ``id`` defaults to the row's index."""
     points = frame.to_crs("EPSG:4326").geometry
-    for (_, record), geom in zip(frame.iterrows(), points, strict=True):
+    for (index, record), geom in zip(frame.iterrows(), points, strict=True):
         if geom is None or geom.is_empty:
             continue
         point = geom.representative_point()
-        yield round(point.y, MAP_DECIMALS), round(point.x, MAP_DECIMALS), record.to_dict()
+        values = record.to_dict()
+        values.setdefault("id", index)
+        yield round(point.y, MAP_DECIMALS), round(point.x, MAP_DECIMALS), values
 
 
 def check_date(tl: ControlTimeline, date: object, name: str = "date") -> pd.Timestamp:

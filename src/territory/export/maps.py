@@ -287,7 +287,9 @@ def control_map_from_frames(
             folium.Marker(
                 [lat, lon],
                 icon=crossing_icon(
-                    colour_of(record.get("holder"), colours), next(fans[(lat, lon)])
+                    colour_of(record.get("holder"), colours),
+                    next(fans[(lat, lon)]),
+                    place=str(record.get("id", "")),
                 ),
                 tooltip=escape(str(record.get("name", ""))),
                 popup=popup(table(str(record.get("name", "")), _rows(record, _CROSSING_FIELDS))),

@@ -39,6 +39,7 @@ __all__ = [
     "FILL_OPACITY",
     "LOW_CONFIDENCE_OPACITY",
     "MIN_CVD_DISTANCE",
+    "MIN_CVD_DISTANCE_WEB",
     "NO_DATA_COLOUR",
     "RESERVED_HOLDERS",
     "UNASSESSED",
@@ -83,6 +84,8 @@ CONTESTED_STYLE: dict[str, Any] = {
 #: The smallest CAM02-UCS distance the tests accept between two actor
 #: colours, in normal vision and under deuteranopia and protanopia.
 MIN_CVD_DISTANCE = 12.0
+#: The same, for the web maps' fills (:data:`FILL_OPACITY` over white).
+MIN_CVD_DISTANCE_WEB = 7.0
 
 _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 

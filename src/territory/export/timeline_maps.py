@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from territory.errors import DateRangeError, TerritoryError
+from territory.export.credits import as_of_line, attribution_lines
 from territory.export.frames import interval_rows, simplify_for_web, zone_geometries
 from territory.export.layers import to_rfc7946
 from territory.export.mapparts import (
@@ -30,6 +31,9 @@ from territory.export.mapparts import (
     FILL_OPACITY,
     MAP_DECIMALS,
     NO_DATA_COLOUR,
+    add_attribution,
+    add_context,
+    add_labels,
     add_overlay_html,
     bounds,
     check_date,
@@ -38,6 +42,7 @@ from territory.export.mapparts import (
     new_map,
     title_html,
 )
+from territory.export.palette import CONTESTED, actor_colours, colour_of
 
 if TYPE_CHECKING:
     import folium
@@ -75,6 +80,11 @@ def timeline_map_from_frames(
     legend: Sequence[tuple[str, dict[str, Any]]] = (),
     tiles: str | None = DEFAULT_TILES,
     init_step: int = 0,
+    subtitle: str | None = None,
+    credits: Sequence[str] = (),
+    neighbours: gpd.GeoDataFrame | None = None,
+    borders: gpd.GeoDataFrame | None = None,
+    places: gpd.GeoDataFrame | None = None,
 ) -> folium.Map:
     """A Folium map with a time slider, from zones and a step × zone style table.
 
@@ -95,7 +105,16 @@ def timeline_map_from_frames(
     legend : sequence of (label, style)
     tiles : str or None
     init_step : int, default 0
-        The step shown when the map opens.
+        The step shown when the map opens (the URL hash ``#date=YYYY-MM-DD``
+        overrides it).
+    subtitle : str, optional
+        A second title line (the "data as of …; model …" line).
+    credits : sequence of str
+        Data attributions, added to Leaflet's attribution box.
+    neighbours, borders : geopandas.GeoDataFrame, optional
+        Neighbouring countries and international border lines, for context.
+    places : geopandas.GeoDataFrame, optional
+        Places (``name``, ``kind``) labelled by zoom.
 
     Returns
     -------
@@ -109,6 +128,9 @@ def timeline_map_from_frames(
             f"({len(steps)}, {len(zones)})"
         )
     m = new_map(bounds([zones]), tiles)
+    add_context(m, neighbours, borders)
+    # The title first: the slider's box goes inside it.
+    add_overlay_html(m, title_html(title, subtitle))
     frame = zones.copy()
     frame["name"] = [
         escape(str(n)) for n in (frame["name"] if "name" in frame.columns else frame["zone_id"])
@@ -133,8 +155,11 @@ def timeline_map_from_frames(
         init_timestamp=init_step,
         name="Control over time",
     ).add_to(m)
+    if places is not None and len(places):
+        add_labels(m, places)
     add_overlay_html(m, legend_html(legend, "Held by"))
-    add_overlay_html(m, title_html(title))
+    if credits:
+        add_attribution(m, credits)
     return m
 
 
@@ -204,8 +229,8 @@ def timeline_map(
         names = ds.places["name"] if "name" in ds.places.columns else pd.Series(dtype=str)
         zones["name"] = [names.get(z, z) for z in zone_ids]
     rows = interval_rows(intervals, zone_ids, steps)
-    colours = ds.actors["colour"].to_dict()
-    actor_names = ds.actors["name"].to_dict()
+    colours = actor_colours(ds.actors)
+    actor_names = {str(k): str(v) for k, v in ds.actors["name"].items()}
     keys = list(zip(intervals["actor"], intervals["status"] == "contested", strict=True))
     distinct = sorted(
         set(keys), key=lambda k: (list(colours).index(k[0]) if k[0] in colours else 999, k[1])
@@ -216,7 +241,9 @@ def timeline_map(
     for actor, is_contested in distinct:
         number[(actor, is_contested)] = len(styles)
         label = actor_names.get(actor, actor) + (" (contested)" if is_contested else "")
-        styles.append(zone_style(colours.get(actor, "#808080"), is_contested, label))
+        styles.append(
+            zone_style(colour_of(actor, colours), is_contested or actor == CONTESTED, label)
+        )
     style_of_row = np.array([number[k] for k in keys] + [0], dtype=np.int64)
     style_index = style_of_row[rows]
     used = {k for k in keys}
@@ -236,4 +263,9 @@ def timeline_map(
         title=title,
         legend=legend,
         tiles=tiles,
+        subtitle=as_of_line(tl),
+        credits=attribution_lines(tl),
+        neighbours=ds.neighbours,
+        borders=ds.borders,
+        places=ds.places,
     )
