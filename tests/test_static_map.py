@@ -184,3 +184,48 @@ def test_bad_arguments_are_refused_and_nothing_is_lost(tmp_path: Path) -> None:
     with pytest.raises(TerritoryError, match="by: 'holder' is not valid"):
         static_map(tl, tl.dataset.as_of, by="holder")  # type: ignore[arg-type]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["map.gif"]
+
+
+# --------------------------------------------------------------------------- charts
+
+
+def test_trade_share_chart_caption_band_and_dpi(tmp_path: Path) -> None:
+    from territory.demo import trade_chart
+    from territory.trade import trade_share_series
+
+    tl = build("shan")
+    series = trade_share_series(tl, "2023-10-26", "2024-06-01", freq="MS")
+    path = trade_chart(series, tmp_path / "share.png", "Trade share", tl=tl)
+    image = Image.open(path)
+    assert image.size == (1800, 1000)  # 9 x 5 inches at 200 dpi
+    assert round(image.info["dpi"][0]) == 200
+    from territory.export.charts import trade_caption, trade_share_chart
+
+    caption = trade_caption(tl, series)
+    fig = trade_share_chart(series, title="t", caption=caption, band_label="the band")
+    texts = "\n".join(t.get_text() for t in fig.texts)
+    period = str(series["reference_period"].dropna().iloc[0])
+    assert f"Reference period of the trade weights: {period}" in texts
+    sources = tl.dataset.trade.loc[tl.dataset.trade["period_label"] == period, "source"]
+    assert str(sources.iloc[0]).split(" | ")[0] in texts.replace("\\$", "$").replace("\n", " ")
+    assert "model: nearest" in texts
+    box = fig.axes[0].get_legend()
+    assert box is not None
+    legend = [t.get_text() for t in box.get_texts()]
+    assert "the band" in legend
+
+
+def test_area_chart_stacks_to_the_whole_study_area(tmp_path: Path) -> None:
+    from territory.export.charts import area_chart, save_chart
+
+    tl = build("shan")
+    fig = area_chart(tl, "2023-10-26", "2024-03-01")
+    ax = fig.axes[0]
+    tops = max(float(np.asarray(p.get_paths()[0].vertices)[:, 1].max()) for p in ax.collections)
+    # oracle: the state's geodesic area (pyproj.Geod), not the library's Albers areas
+    geod = Geod(ellps="WGS84")
+    state_km2 = abs(geod.geometry_area_perimeter(tl.dataset.state.geometry.union_all())[0]) / 1e6
+    assert tops * 1000 == pytest.approx(state_km2, rel=0.02)
+    assert "model: nearest" in "\n".join(t.get_text() for t in fig.texts)
+    path = save_chart(fig, tmp_path / "area.png")
+    assert Image.open(path).size == (1800, 1000)

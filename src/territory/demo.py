@@ -13,8 +13,6 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from territory.errors import TerritoryError
-
 if TYPE_CHECKING:
     from territory.dataset import Dataset
 
@@ -109,41 +107,25 @@ def save_map(m: Any, path: Path) -> Path:
     return path
 
 
-def trade_chart(series: pd.DataFrame, path: Path, title: str) -> Path:
-    """A PNG chart of a trade-share series with its range (matplotlib, Agg)."""
-    try:
-        import matplotlib
-    except ImportError:
-        raise TerritoryError(
-            "the trade-share chart needs matplotlib: pip install matplotlib"
-        ) from None
+def trade_chart(
+    series: pd.DataFrame,
+    path: Path,
+    title: str,
+    caption: str | None = None,
+    band_label: str | None = None,
+    tl: Any = None,
+) -> Path:
+    """A PNG chart (200 dpi) of a trade-share series with its labelled range band.
 
-    matplotlib.use("Agg", force=True)
-    import matplotlib.pyplot as plt
+    ``caption`` is printed under the plot (source line, reference period,
+    model); without it and with ``tl`` given, :func:`territory.export.charts.trade_caption`
+    writes one.  See :func:`territory.export.charts.trade_share_chart`.
+    """
+    from territory.export.charts import BAND_LABEL, save_chart, trade_caption, trade_share_chart
 
-    fig, ax = plt.subplots(figsize=(9, 4.5), dpi=110)
-    try:
-        index = pd.to_datetime(series.index)
-        ax.fill_between(
-            index,
-            100 * series["low"].astype(float),
-            100 * series["high"].astype(float),
-            step="post",
-            alpha=0.25,
-            label="range (low – high)",
-        )
-        ax.step(index, 100 * series["value"].astype(float), where="post", label="value")
-        ax.set_ylabel("share of border trade (%)")
-        ax.set_ylim(0, 100)
-        ax.set_title(title, fontsize=10)
-        ax.grid(alpha=0.3)
-        ax.legend(loc="upper left")
-        fig.autofmt_xdate()
-        fig.tight_layout()
-        from territory.export.atomic import atomic_path
-
-        with atomic_path(path) as temporary:
-            fig.savefig(temporary, format="png")
-    finally:
-        plt.close(fig)
-    return path
+    if caption is None:
+        caption = trade_caption(tl, series) if tl is not None else ""
+    fig = trade_share_chart(
+        series, title=title, caption=caption, band_label=band_label or BAND_LABEL
+    )
+    return save_chart(fig, path)
