@@ -474,3 +474,25 @@ def test_slider_controls_and_date_link(browser: Browser) -> None:
     driver = browser.open(html, "date=1999-01-01")
     assert _step_label(driver) == steps[0]
     assert browser.errors() == []
+
+
+def test_slider_crossings_follow_their_holders(browser: Browser) -> None:
+    """Each crossing's ring takes the colour of the holder tl.holder gives for the step."""
+    tl = build("shan")
+    ds = tl.dataset
+    colours = {str(k): str(v) for k, v in ds.actors["colour"].items()}
+    driver: Any = browser.open(timeline_map(tl, freq="W", tiles=None).get_root().render())
+    gates = [p for p, kind in ds.places["kind"].items() if kind in ("crossing", "trade_zone")]
+    assert browser.count("path.territory-gate") == len(gates)
+    fills = (
+        "return Object.fromEntries(Array.from(document.querySelectorAll('path.territory-gate'))"
+        ".map(p => [p.getAttribute('data-zone'), p.getAttribute('fill')]));"
+    )
+    last = int(
+        driver.execute_script("return +document.querySelector('.territory-slider input').max")
+    )
+    for step in (0, last // 2, last):
+        label = driver.execute_script(MOVE_SLIDER, step)
+        expected = {f"gate:{g}": colours[tl.holder(g, label)] for g in gates}
+        assert driver.execute_script(fills) == expected, label
+    assert "border crossing" in _text_of(browser, ".territory-legend")

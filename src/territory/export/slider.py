@@ -76,6 +76,9 @@ class ControlTimeSlider(TimeSliderChoropleth):
     class_name : str, default "territory-zone"
         CSS class of every zone path; each path also carries its feature id
         in a ``data-zone`` attribute.
+    point_class_name : str, default "territory-gate"
+        CSS class of point features (crossings), drawn as rings in the
+        holder's colour.
     play_ms : int, default 800
         Milliseconds per step while playing.
 
@@ -106,6 +109,14 @@ class ControlTimeSlider(TimeSliderChoropleth):
             let step = {{ this.init_timestamp }};
             const styleOf = function (feature) {
                 const s = styles[codes[feature.id][step]];
+                if (feature.geometry.type === "Point") {
+                    // a crossing: a ring in its holder's colour, dashed while contested
+                    return {
+                        fillColor: s.fillColor, fillOpacity: 1, color: "#000000",
+                        weight: 2, dashArray: s.dashArray, radius: 6,
+                        className: {{ this.point_class_name|tojson }}
+                    };
+                }
                 return {
                     fillColor: s.fillColor, fillOpacity: s.fillOpacity, color: s.color,
                     weight: s.weight, dashArray: s.dashArray,
@@ -198,6 +209,9 @@ class ControlTimeSlider(TimeSliderChoropleth):
             });
             var {{ this.get_name() }} = L.geoJson({{ this.data|tojson }}, {
                 style: styleOf,
+                pointToLayer: function (feature, latlng) {
+                    return L.circleMarker(latlng, styleOf(feature));
+                },
                 onEachFeature: function (feature, layer) {
                     layer.on("add", function () {
                         layer.getElement().setAttribute("data-zone", feature.id);
@@ -236,6 +250,7 @@ class ControlTimeSlider(TimeSliderChoropleth):
         date_format: str = "YYYY-MM-DD",
         init_timestamp: int = 0,
         class_name: str = "territory-zone",
+        point_class_name: str = "territory-gate",
         play_ms: int = 800,
         name: str | None = None,
         overlay: bool = True,
@@ -267,4 +282,5 @@ class ControlTimeSlider(TimeSliderChoropleth):
         self.date_format = date_format
         self.init_timestamp = init_timestamp % steps
         self.class_name = class_name
+        self.point_class_name = point_class_name
         self.play_ms = int(play_ms)

@@ -157,10 +157,34 @@ def timeline_map_from_frames(
     ).add_to(m)
     if places is not None and len(places):
         add_labels(m, places)
-    add_overlay_html(m, legend_html(legend, "Held by"))
+    notes = ["● ring: border crossing, in its holder's colour (dashed: contested)"]
+    has_points = bool((zones.geometry.geom_type == "Point").any())
+    add_overlay_html(m, legend_html(legend, "Held by", notes if has_points else ()))
     if credits:
         add_attribution(m, credits)
     return m
+
+
+#: Place kinds drawn on the slider map as crossings.
+GATE_KINDS = ("crossing", "trade_zone")
+
+
+def _gate_features(tl: ControlTimeline) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
+    """The crossings as slider features (``zone_id`` ``gate:<id>``) and their intervals."""
+    places = tl.dataset.places
+    ids = [str(p) for p, kind in places["kind"].items() if kind in GATE_KINDS]
+    gates = gpd.GeoDataFrame(
+        {"zone_id": [f"gate:{p}" for p in ids], "name": [str(places.loc[p, "name"]) for p in ids]},
+        geometry=list(places.geometry.reindex(ids)),
+        crs=places.crs,
+    )
+    if not ids:
+        return gates, pd.DataFrame(
+            columns=["zone_id", "actor", "status", "valid_from", "valid_to"]
+        )
+    held = pd.DataFrame(tl.place_intervals(ids)).rename(columns={"holder": "actor"})
+    held["zone_id"] = "gate:" + held["place"].astype(str)
+    return gates, held[["zone_id", "actor", "status", "valid_from", "valid_to"]]
 
 
 def timeline_steps(start: pd.Timestamp, end: pd.Timestamp, freq: str) -> pd.DatetimeIndex:
@@ -228,10 +252,12 @@ def timeline_map(
     if "name" not in zones.columns:
         names = ds.places["name"] if "name" in ds.places.columns else pd.Series(dtype=str)
         zones["name"] = [names.get(z, z) for z in zone_ids]
-    rows = interval_rows(intervals, zone_ids, steps)
+    gates, gate_intervals = _gate_features(tl)
+    shown = pd.concat([intervals, gate_intervals], ignore_index=True)
+    rows = interval_rows(shown, zone_ids + list(gates["zone_id"]), steps)
     colours = actor_colours(ds.actors)
     actor_names = {str(k): str(v) for k, v in ds.actors["name"].items()}
-    keys = list(zip(intervals["actor"], intervals["status"] == "contested", strict=True))
+    keys = list(zip(shown["actor"], shown["status"] == "contested", strict=True))
     distinct = sorted(
         set(keys), key=lambda k: (list(colours).index(k[0]) if k[0] in colours else 999, k[1])
     )
@@ -256,7 +282,7 @@ def timeline_map(
         legend.append(("Contested", CONTESTED_STYLE))
     title = f"Control from {first.date()} to {last.date()}"
     return timeline_map_from_frames(
-        zones,
+        pd.concat([zones, gates.to_crs(zones.crs)], ignore_index=True),
         steps,
         style_index,
         styles,
