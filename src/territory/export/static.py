@@ -473,41 +473,25 @@ def static_map(
                 label="holder from low-confidence sources",
             )
         )
+    marks = [
+        ("o", 6, "#000000", "#ffffff", "township seat"),
+        ("o", 4, "#000000", "#ffffff", "town"),
+    ]
+    if len(gates):
+        marks.append(("D", 7, "#ffffff", "#000000", "border crossing (fill: holder)"))
     handles += [
         Line2D(
             [],
             [],
-            marker="o",
+            marker=marker,
             linestyle="none",
-            markersize=6,
-            markerfacecolor="#000000",
-            markeredgecolor="#ffffff",
-            label="township seat",
-        ),
-        Line2D(
-            [],
-            [],
-            marker="o",
-            linestyle="none",
-            markersize=4,
-            markerfacecolor="#000000",
-            markeredgecolor="#ffffff",
-            label="town",
-        ),
-    ]
-    if len(gates):
-        handles.append(
-            Line2D(
-                [],
-                [],
-                marker="D",
-                linestyle="none",
-                markersize=7,
-                markerfacecolor="#ffffff",
-                markeredgecolor="#000000",
-                label="border crossing (fill: holder)",
-            )
+            markersize=size,
+            markerfacecolor=face,
+            markeredgecolor=edge,
+            label=label,
         )
+        for marker, size, face, edge, label in marks
+    ]
     handles += [
         Line2D(
             [],
