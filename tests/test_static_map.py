@@ -229,3 +229,19 @@ def test_area_chart_stacks_to_the_whole_study_area(tmp_path: Path) -> None:
     assert "model: nearest" in "\n".join(t.get_text() for t in fig.texts)
     path = save_chart(fig, tmp_path / "area.png")
     assert Image.open(path).size == (1800, 1000)
+
+
+def test_township_credit_follows_the_township_file() -> None:
+    import geopandas as gpd
+
+    from shared_files import shared_file
+    from territory.export.credits import GEOBOUNDARIES_TOWNSHIPS, attribution_lines
+
+    tl = build("synthetic")
+    assert not any("Township" in line for line in attribution_lines(tl))
+    tl.townships = gpd.read_file(shared_file("shan_townships_geoboundaries.geojson"))
+    assert GEOBOUNDARIES_TOWNSHIPS in attribution_lines(tl)
+    tl.townships = gpd.read_file(shared_file("shan_townships_mimu.geojson"))
+    lines = attribution_lines(tl)
+    assert GEOBOUNDARIES_TOWNSHIPS not in lines
+    assert any(line.startswith("Township boundaries: MIMU") for line in lines)

@@ -4,7 +4,8 @@ Both the print map (:mod:`territory.export.static`) and the Folium maps use
 these, so a map never shows data without naming where it came from.  The
 attributions follow the data actually drawn: GeoNames and Wikipedia from the
 places' ``coord_source``, Natural Earth when the dataset's boundary notes name
-it, geoBoundaries when the timeline was built on township polygons.
+it, and the township layer's own source (geoBoundaries, MIMU or "as
+supplied") when the timeline was built on township polygons.
 
 Examples
 --------
@@ -40,6 +41,10 @@ GEOBOUNDARIES_TOWNSHIPS = (
     "Township boundaries: The Myanmar Analytics Project / USAID, via geoBoundaries "
     "(Runfola et al. 2020, PLOS ONE 15(4): e0231866), CC BY 4.0"
 )
+MIMU_TOWNSHIPS = "Township boundaries: MIMU (Myanmar Information Management Unit), as supplied"
+UNKNOWN_TOWNSHIPS = (
+    "Township boundaries: as supplied by the user (source not recorded in the file)"
+)
 _MODELS = {"nearest": "each place commands its nearest-place cell"}
 
 
@@ -56,6 +61,27 @@ def as_of_line(tl: ControlTimeline) -> str:
     if known_by is not None:
         text += f"; only reports known by {pd.Timestamp(known_by).date().isoformat()}"
     return text
+
+
+def township_credit(townships: pd.DataFrame) -> str:
+    """The credit of a township layer, from what the file shows of its origin.
+
+    geoBoundaries files carry ``shapeID`` (or say so in ``attrs["source"]``);
+    MIMU files carry ``ST_PCODE`` / ``TS_MMR4``.  Anything else is credited to
+    the user, never guessed.
+
+    >>> township_credit(pd.DataFrame(columns=["shapeName", "shapeID"])) == GEOBOUNDARIES_TOWNSHIPS
+    True
+    >>> township_credit(pd.DataFrame(columns=["TS_PCODE", "TS"]))
+    'Township boundaries: as supplied by the user (source not recorded in the file)'
+    """
+    source = str(getattr(townships, "attrs", {}).get("source", ""))
+    columns = set(townships.columns)
+    if "geoboundaries" in source.lower() or "shapeID" in columns:
+        return GEOBOUNDARIES_TOWNSHIPS
+    if "mimu" in source.lower() or {"ST_PCODE", "TS_MMR4"} & columns:
+        return MIMU_TOWNSHIPS
+    return UNKNOWN_TOWNSHIPS
 
 
 def attribution_lines(tl: ControlTimeline, places: pd.DataFrame | None = None) -> list[str]:
@@ -84,8 +110,9 @@ def attribution_lines(tl: ControlTimeline, places: pd.DataFrame | None = None) -
     notes = ds.path / "boundaries" / "SOURCES.md"
     if notes.is_file() and "Natural Earth" in notes.read_text(encoding="utf-8"):
         lines.append(NATURAL_EARTH)
-    if getattr(tl, "townships", None) is not None:
-        lines.append(GEOBOUNDARIES_TOWNSHIPS)
+    townships = getattr(tl, "townships", None)
+    if townships is not None:
+        lines.append(township_credit(townships))
     lines.append(
         f"Control: {len(ds.events)} dated events and {len(ds.baseline)} baseline rows of "
         f"{ds.name}, each naming its source (events.csv, baseline.csv); made with territory"
