@@ -200,6 +200,13 @@ def test_real_control_map(browser: Browser, timeline: ControlTimeline) -> None:
         contested = int((active(intervals, day)["status"] == "contested").sum())
         assert browser.count("path.territory-control") == len(tl.at(day, by="actor")), day
         assert browser.count("path.territory-contested") == contested, day
+        # contested ground is striped: its fill is the SVG pattern the page defines
+        assert browser.count("pattern#territory-hatch") == 1
+        fills = browser.driver.execute_script(
+            "return Array.from(document.querySelectorAll('path.territory-contested'))"
+            ".map(p => p.getAttribute('fill'))"
+        )
+        assert set(fills) <= {"url(#territory-hatch)"}, fills
         assert browser.count(".territory-crossing") == gates, day
         assert browser.count("path.territory-place") == len(places) - gates, day
         assert browser.count(".territory-event") == len(recent), day

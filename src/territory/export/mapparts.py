@@ -22,7 +22,13 @@ import numpy as np
 import pandas as pd
 
 from territory.errors import DateRangeError
-from territory.export.palette import CONTESTED_STYLE, FILL_OPACITY, NO_DATA_COLOUR
+from territory.export.palette import (
+    CONTESTED_STYLE,
+    FILL_OPACITY,
+    HATCH_CSS,
+    HATCH_PATTERN_ID,
+    NO_DATA_COLOUR,
+)
 
 if TYPE_CHECKING:
     import folium
@@ -38,6 +44,7 @@ __all__ = [
     "NO_DATA_COLOUR",
     "add_attribution",
     "add_context",
+    "add_hatch",
     "add_labels",
     "add_overlay_html",
     "add_script",
@@ -130,9 +137,11 @@ def legend_html(
             if style.get("dashArray")
             else "1px solid #555"
         )
+        fill = str(style.get("fillColor", "#fff"))
+        background = HATCH_CSS if fill.startswith("url(") else html.escape(fill)
         swatch = (
             f"<span style='display:inline-block;width:14px;height:14px;margin-right:6px;"
-            f"vertical-align:middle;background:{html.escape(str(style.get('fillColor', '#fff')))};"
+            f"vertical-align:middle;background:{background};"
             f"opacity:{max(float(style.get('fillOpacity', FILL_OPACITY)), 0.35)};"
             f"border:{border}'></span>"
         )
@@ -360,12 +369,32 @@ def bounds(frames: Iterable[gpd.GeoDataFrame | None]) -> list[list[float]] | Non
 
 
 def new_map(bounds: list[list[float]] | None, tiles: str | None) -> folium.Map:
+    """A map fitted to ``bounds``, with a scale bar and the stripe pattern defined."""
     import folium
 
     m = folium.Map(tiles=tiles, control_scale=True, prefer_canvas=False)
     if bounds is not None:
         m.fit_bounds(bounds)
+    add_hatch(m)
     return m
+
+
+def add_hatch(m: folium.Map) -> None:
+    """Define the SVG stripe pattern that ``fillColor: url(#territory-hatch)`` draws."""
+    add_script(
+        m,
+        "var ns = 'http://www.w3.org/2000/svg';"
+        "if (!document.getElementById(values.id)) {"
+        "  var svg = document.createElementNS(ns, 'svg');"
+        "  svg.setAttribute('width', '0'); svg.setAttribute('height', '0');"
+        "  svg.setAttribute('style', 'position:absolute');"
+        "  svg.innerHTML = '<defs><pattern id=\"' + values.id + '\" patternUnits=\"userSpaceOnUse\"'"
+        '    + \' width="8" height="8" patternTransform="rotate(45)">\''
+        '    + \'<line x1="0" y1="0" x2="0" y2="8" stroke="#111111"\''
+        "    + ' stroke-width=\"3\"/></pattern></defs>';"
+        "  document.body.appendChild(svg); }",
+        id=HATCH_PATTERN_ID,
+    )
 
 
 def points(

@@ -37,6 +37,8 @@ __all__ = [
     "CONTESTED_STYLE",
     "EDGE_COLOUR",
     "FILL_OPACITY",
+    "HATCH_CSS",
+    "HATCH_PATTERN_ID",
     "LOW_CONFIDENCE_OPACITY",
     "MIN_CVD_DISTANCE",
     "MIN_CVD_DISTANCE_WEB",
@@ -73,14 +75,18 @@ FILL_OPACITY = 0.7
 #: Opacity of the pale veil over ground whose holder rests on low-confidence sources.
 LOW_CONFIDENCE_OPACITY = 0.35
 #: How contested ground is drawn on the web maps: a heavy dashed outline
-#: over a dark, translucent fill.
+#: and dark stripes over the holder's colour.
+#: The id of the SVG stripe pattern the web maps define (``mapparts.add_hatch``).
+HATCH_PATTERN_ID = "territory-hatch"
 CONTESTED_STYLE: dict[str, Any] = {
     "color": "#111111",
     "weight": 2.5,
     "dashArray": "6 4",
-    "fillColor": "#111111",
-    "fillOpacity": 0.3,
+    "fillColor": f"url(#{HATCH_PATTERN_ID})",
+    "fillOpacity": 1.0,
 }
+#: The legend's swatch of the same stripes, in CSS.
+HATCH_CSS = "repeating-linear-gradient(45deg,#111 0 2px,rgba(255,255,255,0.4) 2px 6px)"
 #: The smallest CAM02-UCS distance the tests accept between two actor
 #: colours, in normal vision and under deuteranopia and protanopia.
 MIN_CVD_DISTANCE = 12.0
