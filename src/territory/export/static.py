@@ -366,8 +366,8 @@ def static_map(
         gpd.GeoSeries([geom], crs=MYANMAR_ALBERS).plot(
             ax=ax,
             facecolor=colour_of(holder, colours),
-            edgecolor=EDGE_COLOUR,
-            linewidth=0.4,
+            edgecolor="#111111" if holder == CONTESTED else "#ffffff",  # seams for greyscale
+            linewidth=1.2,
             hatch=CONTESTED_HATCH if holder == CONTESTED else None,
             zorder=3,
         )
