@@ -11,7 +11,9 @@ cases use the embedded Shan State data through the real ``ControlTimeline``.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -19,6 +21,7 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point, box
 
+import territory
 from browser.harness import Browser, browser_session, require_browser
 from export_cases import CASES, active, build, interesting_days
 from territory.errors import DateRangeError, TerritoryError
@@ -28,7 +31,14 @@ from territory.export import (
     timeline_map,
     timeline_map_from_frames,
 )
-from territory.export.timeline_maps import zone_style
+from territory.export.palette import (
+    FILL_OPACITY,
+    MIN_CVD_DISTANCE,
+    MIN_CVD_DISTANCE_WEB,
+    UNASSESSED_COLOUR,
+    hex_to_rgb,
+)
+from territory.export.timeline_maps import timeline_steps, zone_style
 from territory.timeline import ControlTimeline
 
 COLOURS = {"SAC": "#4d4d33", "TNLA": "#009e73"}
@@ -106,7 +116,7 @@ def test_hand_made_control_map(browser: Browser, squares: gpd.GeoDataFrame) -> N
     assert browser.count("path.territory-control") == 2
     assert browser.count("path.territory-contested") == 1
     assert browser.count("path.territory-place") == 3
-    assert browser.count("img.leaflet-marker-icon") == 2
+    assert browser.count(".territory-crossing") == 2
     assert browser.count(".territory-event") == 1
     legend = _text_of(browser, ".territory-legend")
     assert "State Administration Council" in legend and "Contested" in legend
@@ -190,7 +200,14 @@ def test_real_control_map(browser: Browser, timeline: ControlTimeline) -> None:
         contested = int((active(intervals, day)["status"] == "contested").sum())
         assert browser.count("path.territory-control") == len(tl.at(day, by="actor")), day
         assert browser.count("path.territory-contested") == contested, day
-        assert browser.count("img.leaflet-marker-icon") == gates, day
+        # contested ground is striped: its fill is the SVG pattern the page defines
+        assert browser.count("pattern#territory-hatch") == 1
+        fills = browser.driver.execute_script(
+            "return Array.from(document.querySelectorAll('path.territory-contested'))"
+            ".map(p => p.getAttribute('fill'))"
+        )
+        assert set(fills) <= {"url(#territory-hatch)"}, fills
+        assert browser.count(".territory-crossing") == gates, day
         assert browser.count("path.territory-place") == len(places) - gates, day
         assert browser.count(".territory-event") == len(recent), day
         for source in recent["source"]:
@@ -243,7 +260,7 @@ def test_real_slider_follows_the_intervals(browser: Browser, timeline: ControlTi
     driver = browser.open(m.get_root().render())
     _check_page(browser)
     intervals = tl.intervals()
-    colours = ds.actors["colour"].to_dict()
+    colours = {str(k): str(v) for k, v in ds.actors["colour"].items()}
     assert browser.count("path.territory-zone") == intervals["zone_id"].nunique()
     last_step = int(
         driver.execute_script("return +document.querySelector('.territory-slider input').max")
@@ -273,3 +290,216 @@ def test_map_dates_outside_the_data_are_refused(timeline: ControlTimeline) -> No
         timeline_map(timeline, end="2019-01-01")
     with pytest.raises(TerritoryError, match="freq: 'fortnightly' is not a pandas frequency"):
         timeline_map(timeline, freq="fortnightly")
+
+
+# --------------------------------------------------------------------------- palette
+
+
+def _actor_colours_from_csv() -> dict[str, str]:
+    """Actor colours read straight from the embedded actors.csv (not through the library)."""
+    import csv
+
+    path = territory.embedded_data_path() / "events" / "actors.csv"
+    with path.open(newline="", encoding="utf-8") as handle:
+        return {row["id"]: row["colour"] for row in csv.DictReader(handle)}
+
+
+def _cam02(colours: dict[str, np.ndarray], vision: str | None) -> dict[str, np.ndarray]:
+    from colorspacious import cspace_convert
+
+    out = {}
+    for key, rgb in colours.items():
+        seen = rgb
+        if vision is not None:
+            space = {"name": "sRGB1+CVD", "cvd_type": vision, "severity": 100}
+            seen = np.clip(cspace_convert(rgb, space, "sRGB1"), 0, 1)
+        out[key] = cspace_convert(seen, "sRGB1", "CAM02-UCS")
+    return out
+
+
+@pytest.mark.parametrize("vision", [None, "deuteranomaly", "protanomaly"])
+@pytest.mark.parametrize("opacity", [1.0, FILL_OPACITY])
+def test_actor_colours_stay_apart_under_colour_blindness(
+    vision: str | None, opacity: float
+) -> None:
+    """Every pair of actor colours (and the unassessed grey) is apart in CAM02-UCS.
+
+    Severity 100 of colorspacious' Machado et al. (2009) model is deuteranopia
+    and protanopia.  ``opacity`` 1 is the print map's solid fill; the web maps
+    blend their fill over white.
+    """
+    colours = {**_actor_colours_from_csv(), "unassessed": UNASSESSED_COLOUR}
+    blended = {k: opacity * np.array(hex_to_rgb(v)) + (1 - opacity) for k, v in colours.items()}
+    seen = _cam02(blended, vision)
+    floor = MIN_CVD_DISTANCE if opacity == 1.0 else MIN_CVD_DISTANCE_WEB
+    for a, b in itertools.combinations(seen, 2):
+        distance = float(np.linalg.norm(seen[a] - seen[b]))
+        assert distance >= floor, (vision, opacity, a, b, round(distance, 1))
+
+
+def test_the_colour_test_would_catch_the_old_palette() -> None:
+    """The colours before this palette (SAC vs UWSA …) fail the same check."""
+    old = {"AA": "#cc79a7", "PNLO": "#44aa99"}
+    seen = _cam02({k: np.array(hex_to_rgb(v)) for k, v in old.items()}, "deuteranomaly")
+    assert float(np.linalg.norm(seen["AA"] - seen["PNLO"])) < MIN_CVD_DISTANCE
+
+
+# --------------------------------------------------------------------------- maps explain themselves
+
+_RECT = (
+    "const r = document.querySelector(arguments[0]).getBoundingClientRect();"
+    "return [r.left, r.top, r.right, r.bottom];"
+)
+_MAP_VAR = "Object.keys(window).find(k => /^map_[0-9a-f]+$/.test(k))"
+
+
+def _rect(driver: Any, selector: str) -> list[float]:
+    return [float(v) for v in driver.execute_script(_RECT, selector)]
+
+
+def _apart(a: list[float], b: list[float]) -> bool:
+    return a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1]
+
+
+def _visible(driver: Any, selector: str) -> int:
+    return int(
+        driver.execute_script(
+            "return Array.from(document.querySelectorAll(arguments[0]))"
+            ".filter(e => getComputedStyle(e).display !== 'none').length",
+            selector,
+        )
+    )
+
+
+def test_control_map_explains_itself(browser: Browser) -> None:
+    tl = build("shan")
+    ds = tl.dataset
+    day = "2024-08-10"
+    driver: Any = browser.open(control_map(tl, day, tiles=None).get_root().render())
+    _check_page(browser)
+    boxes = [
+        ".leaflet-control-scale",
+        ".territory-legend",
+        ".territory-title",
+        ".leaflet-control-attribution",
+        ".leaflet-control-zoom",
+        ".leaflet-control-layers",
+    ]
+    rects = {s: _rect(driver, s) for s in boxes}
+    for a, b in itertools.combinations(boxes, 2):
+        assert _apart(rects[a], rects[b]), (a, rects[a], b, rects[b])
+    attribution = _text_of(browser, ".leaflet-control-attribution")
+    assert "GeoNames (www.geonames.org), CC BY 4.0" in attribution
+    assert "Natural Earth" in attribution
+    assert f"data as of {ds.as_of.date()}; model: nearest" in _text_of(browser, ".territory-as-of")
+    assert ds.neighbours is not None
+    assert browser.count("path.territory-neighbour") == len(ds.neighbours)
+    assert browser.count("path.territory-border") == len(ds.borders)
+    # crossings: own icon, one per gate, none hiding another (four Muse gates share a point)
+    places = tl.places_at(day)
+    gates = places[places["kind"].isin(["crossing", "trade_zone"])]
+    assert gates.geometry.duplicated().any()
+    centres = driver.execute_script(
+        "return Object.fromEntries(Array.from(document.querySelectorAll('[data-place]'))"
+        ".map(e => { const r = e.getBoundingClientRect();"
+        " return [e.dataset.place, [r.left + r.width / 2, r.top + r.height / 2]]; }))"
+    )
+    assert browser.count(".territory-crossing") == len(centres) == len(gates)
+    for _, group in gates.groupby(gates.geometry.to_wkt()):
+        spots = [centres[pid] for pid in group["id"]]
+        for (x0, y0), (x1, y1) in itertools.combinations(spots, 2):
+            assert max(abs(x0 - x1), abs(y0 - y1)) >= 10, list(group["id"])
+    # labels: township seats at the opening zoom, towns once zoomed in, none far out
+    seats = int((places["kind"] == "township_seat").sum())
+    towns = int((places["kind"] == "town").sum())
+    zoom = driver.execute_script(f"return window[{_MAP_VAR}].getZoom()")
+    assert zoom >= 7
+    assert _visible(driver, ".territory-label-township_seat") == seats
+    assert _visible(driver, ".territory-label-town") == 0
+    driver.execute_script(f"window[{_MAP_VAR}].setZoom(10, {{animate: false}})")
+    assert _visible(driver, ".territory-label-town") == towns
+    driver.execute_script(f"window[{_MAP_VAR}].setZoom(5, {{animate: false}})")
+    assert _visible(driver, ".territory-label") == 0
+
+
+def _step_label(driver: Any) -> str:
+    return str(
+        driver.execute_script(
+            "return document.querySelector('.territory-slider output').textContent"
+        )
+    )
+
+
+def test_slider_controls_and_date_link(browser: Browser) -> None:
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    tl = build("shan")
+    ds = tl.dataset
+    intervals = tl.intervals()
+    colours = {str(k): str(v) for k, v in ds.actors["colour"].items()}
+    html = timeline_map(tl, freq="W", tiles=None).get_root().render()
+    steps = [str(d.date()) for d in timeline_steps(ds.baseline_date, ds.as_of, "W")]
+
+    # the hash opens the step that covers the day (2024-08-10 is a Saturday: the
+    # Sunday 2024-08-04 step covers it), and the zones show that day's holders
+    driver: Any = browser.open(html, "date=2024-08-10")
+    _check_page(browser)
+    assert _step_label(driver) == "2024-08-04"
+    assert driver.execute_script(FILLS_BY_ZONE) == _expected_fills(
+        intervals, colours, "2024-08-04"
+    )
+    rects = {
+        s: _rect(driver, s)
+        for s in (".territory-legend", ".territory-title", ".leaflet-control-scale")
+    }
+    for a, b in itertools.combinations(rects, 2):
+        assert _apart(rects[a], rects[b]), (a, b)
+
+    at = steps.index("2024-08-04")
+    driver.find_element("css selector", ".territory-step-forward").click()
+    assert _step_label(driver) == steps[at + 1]
+    assert driver.execute_script("return location.hash") == f"#date={steps[at + 1]}"
+    assert driver.execute_script(FILLS_BY_ZONE) == _expected_fills(
+        intervals, colours, steps[at + 1]
+    )
+    driver.find_element("css selector", ".territory-step-back").click()
+    driver.find_element("css selector", ".territory-step-back").click()
+    assert _step_label(driver) == steps[at - 1]
+
+    play = driver.find_element("css selector", ".territory-play")
+    play.click()
+    assert play.get_attribute("title") == "pause"
+    WebDriverWait(driver, 10).until(lambda d: _step_label(d) > steps[at])
+    play.click()
+    assert play.get_attribute("title") == "play"
+    paused_at = _step_label(driver)
+    assert driver.execute_script(FILLS_BY_ZONE) == _expected_fills(intervals, colours, paused_at)
+
+    # a new hash moves the map; a day before the data opens the first step
+    driver.execute_script("location.hash = '#date=2025-05-01'")
+    WebDriverWait(driver, 5).until(lambda d: _step_label(d) == "2025-04-27")
+    driver = browser.open(html, "date=1999-01-01")
+    assert _step_label(driver) == steps[0]
+    assert browser.errors() == []
+
+
+def test_slider_crossings_follow_their_holders(browser: Browser) -> None:
+    """Each crossing's ring takes the colour of the holder tl.holder gives for the step."""
+    tl = build("shan")
+    ds = tl.dataset
+    colours = {str(k): str(v) for k, v in ds.actors["colour"].items()}
+    driver: Any = browser.open(timeline_map(tl, freq="W", tiles=None).get_root().render())
+    gates = [p for p, kind in ds.places["kind"].items() if kind in ("crossing", "trade_zone")]
+    assert browser.count("path.territory-gate") == len(gates)
+    fills = (
+        "return Object.fromEntries(Array.from(document.querySelectorAll('path.territory-gate'))"
+        ".map(p => [p.getAttribute('data-zone'), p.getAttribute('fill')]));"
+    )
+    last = int(
+        driver.execute_script("return +document.querySelector('.territory-slider input').max")
+    )
+    for step in (0, last // 2, last):
+        label = driver.execute_script(MOVE_SLIDER, step)
+        expected = {f"gate:{g}": colours[tl.holder(g, label)] for g in gates}
+        assert driver.execute_script(fills) == expected, label
+    assert "border crossing" in _text_of(browser, ".territory-legend")

@@ -30,6 +30,8 @@ from territory.errors import (
 )
 from territory.export import (
     control_map,
+    save_static_map,
+    static_map,
     timeline_map,
     write_geojson,
     write_geopackage,
@@ -78,6 +80,8 @@ __all__ = [
     "load_dataset",
     "load_shan",
     "read_townships",
+    "save_static_map",
+    "static_map",
     "timeline_map",
     "township_counts",
     "township_rollup",

@@ -681,6 +681,7 @@ def _print_report(target: Path, geodata: Path | None) -> None:
 def demo(out: Path, origin: str | None, data: Path | None) -> None:
     """The main job: maps, layers, the weekly trade share and summaries, in --out."""
     from territory import export
+    from territory.export.charts import area_chart, save_chart
     from territory.trade import trade_share_series
 
     ds = _load(data)
@@ -696,6 +697,14 @@ def demo(out: Path, origin: str | None, data: Path | None) -> None:
         series = trade_share_series(tl, steps[0], steps[-1], freq="W", origin=origin)
         series_box["weekly"] = series
         return write_series_csv(series, out / "trade_share_weekly.csv")
+
+    figures: dict[str, Any] = {}
+
+    def static_map_box() -> Any:
+        """The print map of map_day, drawn once for both PNG and SVG."""
+        if "map" not in figures:
+            figures["map"] = export.static_map(tl, map_day)
+        return figures["map"]
 
     title = (
         f"{ds.name}: share of all border trade through crossings the resistance holds\n"
@@ -720,8 +729,13 @@ def demo(out: Path, origin: str | None, data: Path | None) -> None:
             ("trade_share_weekly.csv", trade_series),
             (
                 "trade_share_weekly.png",
-                lambda: trade_chart(series_box["weekly"], out / "trade_share_weekly.png", title),
+                lambda: trade_chart(
+                    series_box["weekly"], out / "trade_share_weekly.png", title, tl=tl
+                ),
             ),
+            ("map.png", lambda: export.save_static_map(static_map_box(), out / "map.png")),
+            ("map.svg", lambda: export.save_static_map(static_map_box(), out / "map.svg")),
+            ("area_held.png", lambda: save_chart(area_chart(tl), out / "area_held.png")),
         ],
     )
     for day, why in headline_dates(ds, embedded=data is None):

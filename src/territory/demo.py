@@ -13,8 +13,6 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from territory.errors import TerritoryError
-
 if TYPE_CHECKING:
     from territory.dataset import Dataset
     from territory.timeline import ControlTimeline
@@ -141,67 +139,25 @@ def save_map(m: Any, path: Path) -> Path:
     return path
 
 
-def trade_chart(series: pd.DataFrame, path: Path, title: str) -> Path:
-    """A PNG chart of a trade-share series: the low–high band leads (matplotlib, Agg, 200 dpi).
+def trade_chart(
+    series: pd.DataFrame,
+    path: Path,
+    title: str,
+    caption: str | None = None,
+    band_label: str | None = None,
+    tl: Any = None,
+) -> Path:
+    """A PNG chart (200 dpi) of a trade-share series with its labelled range band.
 
-    The band is the main element; the central value is a thin line, labelled
-    with its rule.  The caption names the reference period(s) and the sources
-    of their trade figures (``series.attrs["reference_sources"]``, set by
-    :func:`territory.trade_share_series`).
+    ``caption`` is printed under the plot (source line, reference period,
+    model); without it and with ``tl`` given, :func:`territory.export.charts.trade_caption`
+    writes one.  See :func:`territory.export.charts.trade_share_chart`.
     """
-    try:
-        import matplotlib
-    except ImportError:
-        raise TerritoryError(
-            "the trade-share chart needs matplotlib: pip install matplotlib"
-        ) from None
+    from territory.export.charts import BAND_LABEL, save_chart, trade_caption, trade_share_chart
 
-    matplotlib.use("Agg", force=True)
-    import matplotlib.pyplot as plt
-
-    from territory.trade import chart_caption
-
-    fig, ax = plt.subplots(figsize=(9, 5), dpi=200)
-    try:
-        index = pd.to_datetime(series.index)
-        low, high = 100 * series["low"].astype(float), 100 * series["high"].astype(float)
-        ax.fill_between(
-            index,
-            low,
-            high,
-            step="post",
-            alpha=0.55,
-            color="#d55e00",
-            linewidth=0,
-            label="range: low – high",
-        )
-        for edge in (low, high):
-            ax.step(index, edge, where="post", color="#d55e00", linewidth=1.2)
-        rules = sorted(series["rule"].dropna().unique(), key=len) if "rule" in series else []
-        rule = rules[0] if rules else "see the notes"
-        if len(rules) > 1:
-            rule += ";\nmore on some dates (the CSV's rule column)"
-        ax.step(
-            index,
-            100 * series["value"].astype(float),
-            where="post",
-            color="#333333",
-            linewidth=0.8,
-            linestyle="--",
-            label=f"central: {rule}",
-        )
-        ax.set_ylabel("share of border trade (%)")
-        ax.set_ylim(0, 100)
-        ax.set_title(title, fontsize=9)
-        ax.grid(alpha=0.3)
-        ax.legend(loc="upper left", fontsize=8)
-        fig.autofmt_xdate()
-        fig.text(0.01, 0.01, chart_caption(series), fontsize=6.5, va="bottom", wrap=True)
-        fig.tight_layout(rect=(0, 0.1, 1, 1))
-        from territory.export.atomic import atomic_path
-
-        with atomic_path(path) as temporary:
-            fig.savefig(temporary, format="png", dpi=200)
-    finally:
-        plt.close(fig)
-    return path
+    if caption is None:
+        caption = trade_caption(tl, series) if tl is not None else ""
+    fig = trade_share_chart(
+        series, title=title, caption=caption, band_label=band_label or BAND_LABEL
+    )
+    return save_chart(fig, path)

@@ -28,6 +28,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -115,12 +116,14 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 class Browser:
     """A local web server and a headless Chromium, shared by a test session."""
 
-    def __init__(self, root: Path, port: int, driver: object) -> None:
+    def __init__(self, root: Path, port: int, driver: Any) -> None:
         self.root, self.port, self.driver = root, port, driver
         self.pages = 0
 
-    def open(self, html: str) -> object:
+    def open(self, html: str, fragment: str = "") -> Any:
         """Serve ``html`` (made offline) and load it; returns the selenium driver.
+
+        ``fragment`` (e.g. ``"date=2024-08-10"``) is the URL hash to open it with.
 
         Each page gets a fresh file name, so the browser cache never serves an
         earlier map.
@@ -131,7 +134,8 @@ class Browser:
         name = f"map{self.pages}.html"
         (self.root / name).write_text(offline_html(html), encoding="utf-8")
         self.driver.get_log("browser")  # drop messages of earlier pages
-        self.driver.get(f"http://127.0.0.1:{self.port}/{name}")
+        hash_part = f"#{fragment}" if fragment else ""
+        self.driver.get(f"http://127.0.0.1:{self.port}/{name}{hash_part}")
         WebDriverWait(self.driver, 20).until(
             lambda d: d.execute_script("return document.readyState") == "complete"
         )

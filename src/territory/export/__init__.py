@@ -3,6 +3,7 @@
 =====================  ====================================================
 ``control_map``        a Folium map of who holds what on one date
 ``timeline_map``       a Folium map with a time slider over a period
+``static_map``         a print map (matplotlib Figure); ``save_static_map``
 ``write_geojson``      any layer as RFC 7946 GeoJSON
 ``write_geopackage``   the timeline's layers for QGIS (DateTime intervals)
 ``write_geotiff``      one band of actor codes per date
@@ -27,6 +28,7 @@ from territory.export.layers import (
 )
 from territory.export.maps import control_map, control_map_from_frames
 from territory.export.raster import write_geotiff
+from territory.export.static import save_static_map, static_map
 from territory.export.timeline_maps import timeline_map, timeline_map_from_frames
 
 __all__ = [
@@ -34,6 +36,8 @@ __all__ = [
     "control_map",
     "control_map_from_frames",
     "geopackage_layers",
+    "save_static_map",
+    "static_map",
     "timeline_map",
     "timeline_map_from_frames",
     "to_rfc7946",

@@ -33,6 +33,7 @@ import geopandas as gpd
 import pandas as pd
 
 from territory.errors import TerritoryError
+from territory.export.credits import as_of_line, attribution_lines
 from territory.export.frames import event_points, in_window, simplify_for_web
 from territory.export.layers import to_rfc7946
 from territory.export.mapparts import (
@@ -40,10 +41,16 @@ from territory.export.mapparts import (
     DEFAULT_TILES,
     FILL_OPACITY,
     MAP_DECIMALS,
+    add_attribution,
+    add_context,
+    add_labels,
     add_overlay_html,
     bounds,
     check_date,
+    crossing_icon,
     escape,
+    escaped_properties,
+    fan_offsets,
     legend_html,
     missing,
     new_map,
@@ -51,6 +58,14 @@ from territory.export.mapparts import (
     popup,
     table,
     title_html,
+)
+from territory.export.palette import (
+    CONTESTED,
+    LOW_CONFIDENCE_OPACITY,
+    UNASSESSED,
+    UNASSESSED_COLOUR,
+    actor_colours,
+    colour_of,
 )
 
 if TYPE_CHECKING:
@@ -135,6 +150,11 @@ def control_map_from_frames(
     events: gpd.GeoDataFrame | None = None,
     actor_names: Mapping[str, str] | None = None,
     tiles: str | None = DEFAULT_TILES,
+    subtitle: str | None = None,
+    credits: Sequence[str] = (),
+    neighbours: gpd.GeoDataFrame | None = None,
+    borders: gpd.GeoDataFrame | None = None,
+    low_confidence: gpd.GeoDataFrame | None = None,
 ) -> folium.Map:
     """A Folium map of control on one date, from GeoDataFrames.
 
@@ -162,6 +182,19 @@ def control_map_from_frames(
         Actor id → full name, for the legend.
     tiles : str or None
         Folium tiles; ``None`` for a map without a base layer.
+    subtitle : str, optional
+        A second title line (the "data as of …; model …" line).
+    credits : sequence of str
+        Data attributions, added to Leaflet's attribution box.
+    neighbours, borders : geopandas.GeoDataFrame, optional
+        Neighbouring countries and international border lines, for context.
+    low_confidence : geopandas.GeoDataFrame, optional
+        Zones whose holder rests on low-confidence sources (optional
+        ``name``, ``actor``, ``source``), drawn with a dotted outline.
+
+    Every string from the frames is HTML-escaped before it reaches a tooltip,
+    popup, label or the legend.  Crossings that share a point are fanned out
+    around it.
 
     Returns
     -------
@@ -171,12 +204,14 @@ def control_map_from_frames(
 
     names = dict(actor_names or {})
     m = new_map(bounds([control, contested, places, crossings]), tiles)
+    add_context(m, neighbours, borders)
 
     layer = control.copy()
     layer["name"] = [names.get(a, a) for a in layer["actor"]]
-    layer["colour"] = [colours.get(a, "#808080") for a in layer["actor"]]
+    layer["colour"] = [colour_of(a, colours) for a in layer["actor"]]
     fields = [c for c in ("actor", "name", "area_km2") if c in layer.columns]
     document = to_rfc7946(layer[[*fields, "colour", layer.geometry.name]], decimals=MAP_DECIMALS)
+    escaped_properties(document)
     folium.GeoJson(
         document,
         name="Control",
@@ -186,19 +221,45 @@ def control_map_from_frames(
             "weight": 0.8,
             "fillOpacity": FILL_OPACITY,
             "className": "territory-control",
+            **(
+                {**CONTESTED_STYLE, "className": "territory-control"}
+                if f["properties"]["actor"] == CONTESTED
+                else {}
+            ),
         },
         tooltip=folium.GeoJsonTooltip(fields=fields),
     ).add_to(m)
 
+    if low_confidence is not None and len(low_confidence):
+        shown = [c for c in ("name", "actor", "source") if c in low_confidence.columns]
+        folium.GeoJson(
+            escaped_properties(
+                to_rfc7946(low_confidence[[*shown, low_confidence.geometry.name]], decimals=4)
+            ),
+            name="Low-confidence holder",
+            style_function=lambda f: {
+                "fillColor": "#ffffff",
+                "fillOpacity": LOW_CONFIDENCE_OPACITY,
+                "color": "#ffffff",
+                "weight": 1.5,
+                "dashArray": "1 5",
+                "className": "territory-low-confidence",
+            },
+            tooltip=folium.GeoJsonTooltip(fields=shown) if shown else None,
+        ).add_to(m)
+
     if contested is not None and len(contested):
         shown = [c for c in ("name", "actor", "status", "challenger") if c in contested.columns]
         folium.GeoJson(
-            to_rfc7946(contested[[*shown, contested.geometry.name]], decimals=MAP_DECIMALS),
+            escaped_properties(
+                to_rfc7946(contested[[*shown, contested.geometry.name]], decimals=MAP_DECIMALS)
+            ),
             name="Contested",
             style_function=lambda f: {**CONTESTED_STYLE, "className": "territory-contested"},
             tooltip=folium.GeoJsonTooltip(fields=shown) if shown else None,
         ).add_to(m)
 
+    sharing: dict[tuple[float, float], int] = {}
     if places is not None and len(places):
         group = folium.FeatureGroup(name="Places").add_to(m)
         for lat, lon, record in points(places):
@@ -209,7 +270,7 @@ def control_map_from_frames(
                 color="#111111" if contested_place else "#ffffff",
                 weight=2 if contested_place else 1,
                 dash_array="3 2" if contested_place else None,
-                fill_color=colours.get(record.get("holder"), "#808080"),
+                fill_color=colour_of(record.get("holder"), colours),
                 fill_opacity=0.95,
                 class_name="territory-place",
                 tooltip=escape(str(record.get("name", ""))),
@@ -218,9 +279,18 @@ def control_map_from_frames(
 
     if crossings is not None and len(crossings):
         group = folium.FeatureGroup(name="Crossings").add_to(m)
-        for lat, lon, record in points(crossings):
+        gates = list(points(crossings))
+        for lat, lon, _ in gates:
+            sharing[(lat, lon)] = sharing.get((lat, lon), 0) + 1
+        fans = {spot: iter(fan_offsets(count)) for spot, count in sharing.items()}
+        for lat, lon, record in gates:
             folium.Marker(
                 [lat, lon],
+                icon=crossing_icon(
+                    colour_of(record.get("holder"), colours),
+                    next(fans[(lat, lon)]),
+                    place=str(record.get("id", "")),
+                ),
                 tooltip=escape(str(record.get("name", ""))),
                 popup=popup(table(str(record.get("name", "")), _rows(record, _CROSSING_FIELDS))),
             ).add_to(group)
@@ -242,22 +312,38 @@ def control_map_from_frames(
                 popup=popup(table(heading, _rows(record, _EVENT_FIELDS))),
             ).add_to(group)
 
-    present = [a for a in colours if a in set(layer["actor"])]
+    if places is not None and len(places):
+        add_labels(m, places)
+
+    held = set(layer["actor"])
+    present = [a for a in colours if a in held and a not in (UNASSESSED, CONTESTED)]
+    present += sorted(a for a in held if a not in colours and a not in (UNASSESSED, CONTESTED))
     entries = [
-        (names.get(a, a), {"fillColor": colours[a], "fillOpacity": FILL_OPACITY}) for a in present
+        (names.get(a, a), {"fillColor": colour_of(a, colours), "fillOpacity": FILL_OPACITY})
+        for a in present
     ]
-    if contested is not None and len(contested):
+    if UNASSESSED in held:
+        entries.append(("Unassessed: no source says", {"fillColor": UNASSESSED_COLOUR}))
+    if CONTESTED in held or (contested is not None and len(contested)):
         entries.append(("Contested", CONTESTED_STYLE))
+    if low_confidence is not None and len(low_confidence):
+        entries.append(
+            ("Holder from low-confidence sources (paler, dotted)", {"fillColor": "#e0e0e0"})
+        )
     notes = []
     if places is not None and len(places):
         notes.append("● place, in its holder's colour (dashed ring: contested)")
     if crossings is not None and len(crossings):
-        notes.append("pin: border crossing or trade zone")
+        notes.append("◆ border crossing or trade zone, in its holder's colour")
+        if any(count > 1 for count in sharing.values()):
+            notes.append("◆◆ fanned out: gates that share one point")
     if events is not None and len(events):
         notes.append("✱ event in the period shown; click for its sources")
     add_overlay_html(m, legend_html(entries, "Held by", notes))
-    add_overlay_html(m, title_html(title))
-    folium.LayerControl(collapsed=True).add_to(m)
+    add_overlay_html(m, title_html(title, subtitle))
+    if credits:
+        add_attribution(m, credits)
+    folium.LayerControl(collapsed=True, position="topleft").add_to(m)
     return m
 
 
@@ -356,8 +442,8 @@ def control_map(
     ds = tl.dataset
     control = simplify_for_web(tl.at(day, by="actor"), tolerance_m=simplify_m)
     intervals = tl.intervals()
-    contested = intervals.iloc[tl.active_intervals([day])[0]]
-    contested = contested[contested["status"] == "contested"]
+    active = intervals.iloc[tl.active_intervals([day])[0]]
+    contested = active[active["status"] == "contested"]
     if len(contested):
         contested = simplify_for_web(contested, tolerance_m=simplify_m)
     everything = tl.places_at(day)
@@ -366,14 +452,22 @@ def control_map(
     crossings = _crossings(tl, day, everything, origin)
     places = everything[~everything["id"].isin(crossings["id"])]
     events = in_window(event_points(ds), day, days=events_days)
+    low = active[active["confidence"].astype(str) == "low"]
+    if len(low):
+        low = simplify_for_web(low, tolerance_m=simplify_m)
     return control_map_from_frames(
         control,
-        colours=ds.actors["colour"].to_dict(),
-        actor_names=ds.actors["name"].to_dict(),
+        colours=actor_colours(ds.actors),
+        actor_names={str(k): str(v) for k, v in ds.actors["name"].items()},
         title=map_title(tl, day, origin=origin),
         contested=contested,
         places=places,
         crossings=crossings,
         events=events,
         tiles=tiles,
+        subtitle=as_of_line(tl),
+        credits=attribution_lines(tl),
+        neighbours=ds.neighbours,
+        borders=ds.borders,
+        low_confidence=low,
     )

@@ -76,6 +76,17 @@ class ControlTimeSlider(TimeSliderChoropleth):
     class_name : str, default "territory-zone"
         CSS class of every zone path; each path also carries its feature id
         in a ``data-zone`` attribute.
+    point_class_name : str, default "territory-gate"
+        CSS class of point features (crossings), drawn as rings in the
+        holder's colour.
+    play_ms : int, default 800
+        Milliseconds per step while playing.
+
+    The slider box has step-back, play/pause and step-forward buttons.  The
+    URL hash ``#date=YYYY-MM-DD`` opens the map on the step that covers that
+    day (the first step for an earlier day), and every move writes the shown
+    step's date back into the hash, so a link opens on the date it was
+    copied at.
     name, overlay, control, show
         As for any folium layer.
     """
@@ -98,6 +109,14 @@ class ControlTimeSlider(TimeSliderChoropleth):
             let step = {{ this.init_timestamp }};
             const styleOf = function (feature) {
                 const s = styles[codes[feature.id][step]];
+                if (feature.geometry.type === "Point") {
+                    // a crossing: a ring in its holder's colour, dashed while contested
+                    return {
+                        fillColor: s.fillColor, fillOpacity: 1, color: "#000000",
+                        weight: 2, dashArray: s.dashArray, radius: 6,
+                        className: {{ this.point_class_name|tojson }}
+                    };
+                }
                 return {
                     fillColor: s.fillColor, fillOpacity: s.fillOpacity, color: s.color,
                     weight: s.weight, dashArray: s.dashArray,
@@ -107,29 +126,92 @@ class ControlTimeSlider(TimeSliderChoropleth):
             const label = function (i) {
                 return moment.utc(timestamps[i] * 1000).format({{ this.date_format|tojson }});
             };
-            // The slider sits inside the map's container (no page scroll bar), and
-            // stops clicks and drags from reaching the map.
-            const box = d3.select({{ this._parent.get_name() }}.getContainer()).append("div")
+            // The slider sits under the title when the map has one (else at the top of
+            // the map's container), and stops clicks and drags from reaching the map.
+            const container = {{ this._parent.get_name() }}.getContainer();
+            const title = container.querySelector(".territory-title");
+            const box = d3.select(title || container).append("div")
                 .attr("id", "slider_{{ this.get_name() }}")
                 .attr("class", "territory-slider")
-                .style("position", "absolute").style("z-index", 1000)
-                .style("top", "48px").style("left", "50%").style("width", "60%")
-                .style("transform", "translateX(-50%)")
-                .style("background", "rgba(255,255,255,0.9)").style("border-radius", "4px")
-                .style("padding", "4px 10px").style("font", "bold 14px sans-serif")
-                .style("box-shadow", "0 0 4px rgba(0,0,0,0.3)").style("display", "flex")
-                .style("align-items", "center");
+                .style("display", "flex").style("align-items", "center")
+                .style("font", "bold 14px sans-serif").style("margin-top", "4px");
+            if (title) {
+                d3.select(title).style("width", "50%").style("max-width", "50%");
+            } else {
+                box.style("position", "absolute").style("z-index", 1000)
+                    .style("top", "48px").style("left", "50%").style("width", "60%")
+                    .style("transform", "translateX(-50%)")
+                    .style("background", "rgba(255,255,255,0.9)").style("border-radius", "4px")
+                    .style("padding", "4px 10px")
+                    .style("box-shadow", "0 0 4px rgba(0,0,0,0.3)");
+            }
             L.DomEvent.disableClickPropagation(box.node());
             L.DomEvent.disableScrollPropagation(box.node());
-            const output = box.append("output").style("margin-right", "10px")
+            const button = function (cls, text, tip) {
+                return box.append("button").attr("type", "button").attr("class", cls)
+                    .attr("title", tip).attr("aria-label", tip).text(text)
+                    .style("font", "bold 13px sans-serif").style("min-width", "28px")
+                    .style("margin-right", "4px").style("cursor", "pointer");
+            };
+            const back = button("territory-step-back", "\u2039", "step back");
+            const play = button("territory-play", "\u25b6", "play");
+            const forward = button("territory-step-forward", "\u203a", "step forward");
+            const output = box.append("output").style("margin", "0 10px 0 6px")
                 .style("white-space", "nowrap");
             const input = box.append("input")
                 .attr("type", "range").attr("min", 0).attr("max", timestamps.length - 1)
                 .attr("step", 1).attr("value", step).style("flex", "1 1 auto")
                 .style("width", "100%");
+            // #date=YYYY-MM-DD opens the step that covers that day.
+            const stepOfHash = function () {
+                const found = /(?:^#|&)date=(\\d{4}-\\d{2}-\\d{2})/.exec(window.location.hash);
+                if (!found) { return null; }
+                const seconds = Date.parse(found[1] + "T00:00:00Z") / 1000;
+                if (isNaN(seconds)) { return null; }
+                let chosen = 0;
+                for (let i = 0; i < timestamps.length; i++) {
+                    if (timestamps[i] <= seconds) { chosen = i; }
+                }
+                return chosen;
+            };
+            let layer = null, timer = null;
+            const show = function (i, writeHash) {
+                step = Math.max(0, Math.min(timestamps.length - 1, i));
+                input.property("value", step);
+                output.text(label(step));
+                if (layer) { layer.setStyle(styleOf); }
+                if (writeHash && window.history && window.history.replaceState) {
+                    window.history.replaceState(null, "", "#date=" + label(step));
+                }
+            };
+            const pause = function () {
+                if (timer !== null) { clearInterval(timer); timer = null; }
+                play.text("\u25b6").attr("title", "play").attr("aria-label", "play");
+            };
+            play.on("click", function () {
+                if (timer !== null) { pause(); return; }
+                if (step >= timestamps.length - 1) { show(0, true); }
+                play.text("\u275a\u275a").attr("title", "pause").attr("aria-label", "pause");
+                timer = setInterval(function () {
+                    if (step >= timestamps.length - 1) { pause(); return; }
+                    show(step + 1, true);
+                }, {{ this.play_ms|tojson }});
+            });
+            back.on("click", function () { pause(); show(step - 1, true); });
+            forward.on("click", function () { pause(); show(step + 1, true); });
+            const fromHash = stepOfHash();
+            if (fromHash !== null) { step = fromHash; }
             output.text(label(step));
+            input.property("value", step);
+            window.addEventListener("hashchange", function () {
+                const i = stepOfHash();
+                if (i !== null && i !== step) { pause(); show(i, false); }
+            });
             var {{ this.get_name() }} = L.geoJson({{ this.data|tojson }}, {
                 style: styleOf,
+                pointToLayer: function (feature, latlng) {
+                    return L.circleMarker(latlng, styleOf(feature));
+                },
                 onEachFeature: function (feature, layer) {
                     layer.on("add", function () {
                         layer.getElement().setAttribute("data-zone", feature.id);
@@ -140,11 +222,8 @@ class ControlTimeSlider(TimeSliderChoropleth):
                     });
                 }
             });
-            input.on("input", function () {
-                step = +this.value;
-                output.text(label(step));
-                {{ this.get_name() }}.setStyle(styleOf);
-            });
+            layer = {{ this.get_name() }};
+            input.on("input", function () { pause(); show(+this.value, true); });
             {{ this.get_name() }}.on("add", function () {
                 d3.select("#slider_{{ this.get_name() }}").style("display", "flex");
             });
@@ -171,6 +250,8 @@ class ControlTimeSlider(TimeSliderChoropleth):
         date_format: str = "YYYY-MM-DD",
         init_timestamp: int = 0,
         class_name: str = "territory-zone",
+        point_class_name: str = "territory-gate",
+        play_ms: int = 800,
         name: str | None = None,
         overlay: bool = True,
         control: bool = True,
@@ -201,3 +282,5 @@ class ControlTimeSlider(TimeSliderChoropleth):
         self.date_format = date_format
         self.init_timestamp = init_timestamp % steps
         self.class_name = class_name
+        self.point_class_name = point_class_name
+        self.play_ms = int(play_ms)

@@ -23,7 +23,8 @@ import pandas as pd
 
 from territory.dates import date_grid
 from territory.errors import DateRangeError, TerritoryError
-from territory.export.frames import simplify_for_web, zone_geometries
+from territory.export.credits import as_of_line, attribution_lines
+from territory.export.frames import interval_rows, simplify_for_web, zone_geometries
 from territory.export.layers import to_rfc7946
 from territory.export.mapparts import (
     CONTESTED_STYLE,
@@ -31,6 +32,9 @@ from territory.export.mapparts import (
     FILL_OPACITY,
     MAP_DECIMALS,
     NO_DATA_COLOUR,
+    add_attribution,
+    add_context,
+    add_labels,
     add_overlay_html,
     bounds,
     check_date,
@@ -39,6 +43,7 @@ from territory.export.mapparts import (
     new_map,
     title_html,
 )
+from territory.export.palette import CONTESTED, actor_colours, colour_of
 
 if TYPE_CHECKING:
     import folium
@@ -76,6 +81,11 @@ def timeline_map_from_frames(
     legend: Sequence[tuple[str, dict[str, Any]]] = (),
     tiles: str | None = DEFAULT_TILES,
     init_step: int = 0,
+    subtitle: str | None = None,
+    credits: Sequence[str] = (),
+    neighbours: gpd.GeoDataFrame | None = None,
+    borders: gpd.GeoDataFrame | None = None,
+    places: gpd.GeoDataFrame | None = None,
 ) -> folium.Map:
     """A Folium map with a time slider, from zones and a step × zone style table.
 
@@ -96,7 +106,16 @@ def timeline_map_from_frames(
     legend : sequence of (label, style)
     tiles : str or None
     init_step : int, default 0
-        The step shown when the map opens.
+        The step shown when the map opens (the URL hash ``#date=YYYY-MM-DD``
+        overrides it).
+    subtitle : str, optional
+        A second title line (the "data as of …; model …" line).
+    credits : sequence of str
+        Data attributions, added to Leaflet's attribution box.
+    neighbours, borders : geopandas.GeoDataFrame, optional
+        Neighbouring countries and international border lines, for context.
+    places : geopandas.GeoDataFrame, optional
+        Places (``name``, ``kind``) labelled by zoom.
 
     Returns
     -------
@@ -110,6 +129,9 @@ def timeline_map_from_frames(
             f"({len(steps)}, {len(zones)})"
         )
     m = new_map(bounds([zones]), tiles)
+    add_context(m, neighbours, borders)
+    # The title first: the slider's box goes inside it.
+    add_overlay_html(m, title_html(title, subtitle))
     frame = zones.copy()
     frame["name"] = [
         escape(str(n)) for n in (frame["name"] if "name" in frame.columns else frame["zone_id"])
@@ -134,9 +156,36 @@ def timeline_map_from_frames(
         init_timestamp=init_step,
         name="Control over time",
     ).add_to(m)
-    add_overlay_html(m, legend_html(legend, "Held by"))
-    add_overlay_html(m, title_html(title))
+    if places is not None and len(places):
+        add_labels(m, places)
+    notes = ["● ring: border crossing, in its holder's colour (dashed: contested)"]
+    has_points = bool((zones.geometry.geom_type == "Point").any())
+    add_overlay_html(m, legend_html(legend, "Held by", notes if has_points else ()))
+    if credits:
+        add_attribution(m, credits)
     return m
+
+
+#: Place kinds drawn on the slider map as crossings.
+GATE_KINDS = ("crossing", "trade_zone")
+
+
+def _gate_features(tl: ControlTimeline) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
+    """The crossings as slider features (``zone_id`` ``gate:<id>``) and their intervals."""
+    places = tl.dataset.places
+    ids = [str(p) for p, kind in places["kind"].items() if kind in GATE_KINDS]
+    gates = gpd.GeoDataFrame(
+        {"zone_id": [f"gate:{p}" for p in ids], "name": [str(places.loc[p, "name"]) for p in ids]},
+        geometry=list(places.geometry.reindex(ids)),
+        crs=places.crs,
+    )
+    if not ids:
+        return gates, pd.DataFrame(
+            columns=["zone_id", "actor", "status", "valid_from", "valid_to"]
+        )
+    held = pd.DataFrame(tl.place_intervals(ids)).rename(columns={"holder": "actor"})
+    held["zone_id"] = "gate:" + held["place"].astype(str)
+    return gates, held[["zone_id", "actor", "status", "valid_from", "valid_to"]]
 
 
 def timeline_steps(start: pd.Timestamp, end: pd.Timestamp, freq: str) -> pd.DatetimeIndex:
@@ -198,10 +247,12 @@ def timeline_map(
     if "name" not in zones.columns:
         names = ds.places["name"] if "name" in ds.places.columns else pd.Series(dtype=str)
         zones["name"] = [names.get(z, z) for z in zone_ids]
-    rows = tl.active_intervals(steps, zone_ids)
-    colours = ds.actors["colour"].to_dict()
-    actor_names = ds.actors["name"].to_dict()
-    keys = list(zip(intervals["actor"], intervals["status"] == "contested", strict=True))
+    gates, gate_intervals = _gate_features(tl)
+    shown = pd.concat([intervals, gate_intervals], ignore_index=True)
+    rows = interval_rows(shown, zone_ids + list(gates["zone_id"]), steps)
+    colours = actor_colours(ds.actors)
+    actor_names = {str(k): str(v) for k, v in ds.actors["name"].items()}
+    keys = list(zip(shown["actor"], shown["status"] == "contested", strict=True))
     distinct = sorted(
         set(keys), key=lambda k: (list(colours).index(k[0]) if k[0] in colours else 999, k[1])
     )
@@ -211,7 +262,9 @@ def timeline_map(
     for actor, is_contested in distinct:
         number[(actor, is_contested)] = len(styles)
         label = actor_names.get(actor, actor) + (" (contested)" if is_contested else "")
-        styles.append(zone_style(colours.get(actor, "#808080"), is_contested, label))
+        styles.append(
+            zone_style(colour_of(actor, colours), is_contested or actor == CONTESTED, label)
+        )
     style_of_row = np.array([number[k] for k in keys] + [0], dtype=np.int64)
     style_index = style_of_row[rows]
     used = {k for k in keys}
@@ -224,11 +277,16 @@ def timeline_map(
         legend.append(("Contested", CONTESTED_STYLE))
     title = f"Control from {first.date()} to {last.date()}"
     return timeline_map_from_frames(
-        zones,
+        pd.concat([zones, gates.to_crs(zones.crs)], ignore_index=True),
         steps,
         style_index,
         styles,
         title=title,
         legend=legend,
         tiles=tiles,
+        subtitle=as_of_line(tl),
+        credits=attribution_lines(tl),
+        neighbours=ds.neighbours,
+        borders=ds.borders,
+        places=ds.places,
     )
