@@ -82,12 +82,6 @@ _COUNTRY_FILL = "#fbfbf8"
 _HALO = "white"
 
 
-def _active(intervals: gpd.GeoDataFrame, day: pd.Timestamp) -> gpd.GeoDataFrame:
-    start = pd.to_datetime(intervals["valid_from"])
-    end = pd.to_datetime(intervals["valid_to"])
-    return intervals[(start <= day) & (end.isna() | (day < end))]
-
-
 def _halo(width: float = 2.5) -> list[Any]:
     from matplotlib import patheffects
 
@@ -314,7 +308,7 @@ def static_map(
     key = by if by in control.columns else "actor"
     colours = actor_colours(ds.actors) if key == "actor" else {**SIDE_COLOURS}
     names = ds.actors["name"].to_dict() if key == "actor" else {}
-    intervals = _active(tl.intervals(), day)
+    intervals = tl.intervals().iloc[tl.active_intervals([day])[0]]
     contested = intervals[intervals["status"] == "contested"].to_crs(MYANMAR_ALBERS)
     low = intervals[intervals["confidence"].astype(str) == "low"].to_crs(MYANMAR_ALBERS)
     places = tl.places_at(day)
