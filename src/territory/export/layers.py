@@ -41,6 +41,7 @@ from territory.crs import WGS84
 from territory.errors import TerritoryError
 from territory.export.atomic import atomic_path
 from territory.export.frames import event_points
+from territory.export.qgis_style import LayerStyle, layer_styles_for, write_layer_styles
 
 if TYPE_CHECKING:
     from territory.timeline import ControlTimeline
@@ -250,7 +251,12 @@ def _mixed_multi(kinds: set[str]) -> bool:
     return len(kinds) > 1 and len({k.removeprefix("Multi") for k in kinds}) == 1
 
 
-def write_layers(layers: Mapping[str, gpd.GeoDataFrame], path: str | Path) -> Path:
+def write_layers(
+    layers: Mapping[str, gpd.GeoDataFrame],
+    path: str | Path,
+    *,
+    styles: Mapping[str, LayerStyle] | None = None,
+) -> Path:
     """Write several GeoDataFrames as the layers of one GeoPackage, atomically.
 
     Datetime columns become GeoPackage DateTime fields (NaT is NULL); list
@@ -262,6 +268,9 @@ def write_layers(layers: Mapping[str, gpd.GeoDataFrame], path: str | Path) -> Pa
         Layer name to layer, written in this order.  Empty layers are written too.
     path : str or Path
         The ``.gpkg`` file (replaced only when every layer was written).
+    styles : mapping of layer name to LayerStyle, optional
+        Default QGIS styles stored in the ``layer_styles`` table
+        (:mod:`territory.export.qgis_style`).
 
     Returns
     -------
@@ -298,7 +307,23 @@ def write_layers(layers: Mapping[str, gpd.GeoDataFrame], path: str | Path) -> Pa
                 # QGIS installs) reads it without warnings.
                 dataset_options={"VERSION": "1.2"},
             )
+        if styles:
+            write_layer_styles(temporary, styles)
+        _check_written(temporary, list(layers), len(styles or {}))
     return Path(path)
+
+
+def _check_written(path: Path, names: list[str], styles: int) -> None:
+    """Read the file back before it replaces the target: every layer, every style."""
+    import pyogrio
+
+    found = {str(name) for name, _ in pyogrio.list_layers(path)}
+    missing = [name for name in names if name not in found]
+    if missing or (styles and "layer_styles" not in found):
+        raise TerritoryError(
+            f"{path.name}: layers {missing or ['layer_styles']} are missing after the write; "
+            "the existing file is kept"
+        )
 
 
 def _with_interval_columns(frame: pd.DataFrame) -> pd.DataFrame:
@@ -355,10 +380,16 @@ def write_geopackage(
 
     Layers: ``control_intervals``, ``places``, ``crossings`` (with their holder
     intervals), ``events`` and ``changes`` (see :func:`geopackage_layers`).
-    ``valid_from`` and ``valid_to`` are DateTime fields: in QGIS's Temporal
-    Controller choose "Separate fields for start and end date/time".  The end
-    is exclusive; a NULL ``valid_to`` means the interval is still open on the
+    ``valid_from`` and ``valid_to`` are DateTime fields.  The end is
+    exclusive; a NULL ``valid_to`` means the interval is still open on the
     dataset's as-of date.
+
+    Each layer carries a default QGIS style in the ``layer_styles`` table
+    (actor colours, a hatch over contested zones, labels).  The interval
+    layers' styles switch on QGIS's temporal properties: open the file and
+    the Temporal Controller animates it, each frame showing the state on its
+    first day, open intervals ending after the as-of date (see
+    :mod:`territory.export.qgis_style`).
 
     Parameters
     ----------
@@ -372,4 +403,8 @@ def write_geopackage(
     -------
     Path
     """
-    return write_layers(geopackage_layers(tl, changes_between=changes_between), path)
+    colours = {str(a): str(c) for a, c in tl.dataset.actors["colour"].items()}
+    styles = layer_styles_for(colours, tl.as_of)
+    return write_layers(
+        geopackage_layers(tl, changes_between=changes_between), path, styles=styles
+    )

@@ -1,0 +1,182 @@
+"""Open our files in QGIS itself and report what it sees, as JSON on stdout.
+
+Run by tests/test_qgis.py under Debian's /usr/bin/python3 (python3-qgis is
+built for it, not for the venv), headless (QT_QPA_PLATFORM=offscreen):
+
+    python3 qgis_helper.py vector FILE.gpkg REQUEST.json
+    python3 qgis_helper.py raster FILE.tif
+
+REQUEST.json: {"frames": [[start, end], ...], "render": [start, end]} with
+ISO days; each frame is the half-open range [start, end) the Temporal
+Controller gives a frame.  The features "shown" in a frame are those QGIS's
+renderer would fetch: the layer's temporal filter (createFilterString)
+evaluated with the map settings' expression scope, as the map canvas does.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from qgis.core import (
+    QgsApplication,
+    QgsDateTimeRange,
+    QgsExpressionContext,
+    QgsExpressionContextUtils,
+    QgsFeatureRequest,
+    QgsMapRendererParallelJob,
+    QgsMapSettings,
+    QgsPalettedRasterRenderer,
+    QgsRasterLayer,
+    QgsVectorLayer,
+    QgsVectorLayerTemporalContext,
+)
+from qgis.PyQt.QtCore import QDateTime, QSize, Qt
+from qgis.PyQt.QtGui import QColor
+
+
+def _day(text: str) -> QDateTime:
+    return QDateTime.fromString(text + "T00:00:00", Qt.ISODate)
+
+
+def _settings(layer: QgsVectorLayer, start: str, end: str) -> QgsMapSettings:
+    settings = QgsMapSettings()
+    settings.setLayers([layer])
+    settings.setDestinationCrs(layer.crs())
+    settings.setExtent(layer.extent())
+    settings.setOutputSize(QSize(400, 400))
+    settings.setBackgroundColor(QColor(255, 255, 255))
+    settings.setIsTemporal(True)
+    settings.setTemporalRange(QgsDateTimeRange(_day(start), _day(end), True, False))
+    context = QgsExpressionContext(QgsExpressionContextUtils.globalProjectLayerScopes(layer))
+    context.appendScope(QgsExpressionContextUtils.mapSettingsScope(settings))
+    settings.setExpressionContext(context)
+    return settings
+
+
+def _shown(layer: QgsVectorLayer, start: str, end: str) -> list[list[str]]:
+    settings = _settings(layer, start, end)
+    temporal = QgsVectorLayerTemporalContext()
+    temporal.setLayer(layer)
+    expression = layer.temporalProperties().createFilterString(temporal, settings.temporalRange())
+    request = QgsFeatureRequest()
+    request.setExpressionContext(settings.expressionContext())
+    if expression:
+        request.setFilterExpression(expression)
+    return [[f["zone_id"], f["actor"]] for f in layer.getFeatures(request)]
+
+
+def _render(layer: QgsVectorLayer, start: str, end: str) -> dict[str, int]:
+    job = QgsMapRendererParallelJob(_settings(layer, start, end))
+    job.start()
+    job.waitForFinished()
+    image = job.renderedImage()
+    counts: dict[str, int] = {}
+    for y in range(0, image.height(), 2):
+        for x in range(0, image.width(), 2):
+            name = QColor(image.pixel(x, y)).name()
+            counts[name] = counts.get(name, 0) + 1
+    return counts
+
+
+def vector(path: str, request_file: str) -> dict[str, object]:
+    with open(request_file, encoding="utf-8") as stream:
+        request = json.load(stream)
+    out: dict[str, object] = {"layers": {}}
+    for name in ("control_intervals", "places", "crossings", "events", "changes"):
+        layer = QgsVectorLayer(f"{path}|layername={name}", name, "ogr")
+        active_on_open = layer.temporalProperties().isActive()
+        # QGIS applies a default style's renderer and labels when it opens a
+        # layer, then resets its temporal settings from the data provider (QGIS
+        # issue 42223); "Style > Default" (loadDefaultStyle) applies them too.
+        layer.loadDefaultStyle()
+        props = layer.temporalProperties()
+        renderer = layer.renderer()
+        info: dict[str, object] = {
+            "valid": layer.isValid(),
+            "features": layer.featureCount(),
+            "temporal_on_open": active_on_open,
+            "temporal": props.isActive(),
+            "start_expression": props.startExpression(),
+            "end_expression": props.endExpression(),
+            "mode": int(props.mode()),
+            "limit_mode": int(props.limitMode()),
+            "renderer": renderer.type() if renderer else None,
+            "labels": layer.labelsEnabled(),
+            "label_field": layer.labeling().settings().fieldName if layer.labeling() else None,
+        }
+        if renderer is not None and renderer.type() == "RuleRenderer":
+            info["rules"] = [
+                {
+                    "label": rule.label(),
+                    "filter": rule.filterExpression(),
+                    "colour": rule.symbol().color().name() if rule.symbol() else None,
+                    "symbol_layers": [
+                        layer_.layerType() for layer_ in rule.symbol().symbolLayers()
+                    ]
+                    if rule.symbol()
+                    else [],
+                }
+                for rule in renderer.rootRule().children()
+            ]
+        out["layers"][name] = info  # type: ignore[index]
+        if name == "control_intervals":
+            out["frames"] = [_shown(layer, start, end) for start, end in request["frames"]]
+            if "render" in request:
+                out["render"] = _render(layer, *request["render"])
+    return out
+
+
+def raster(path: str) -> dict[str, object]:
+    layer = QgsRasterLayer(path, "stack", "gdal")
+    renderer = layer.renderer()
+    out: dict[str, object] = {
+        "valid": layer.isValid(),
+        "bands": layer.bandCount(),
+        "renderer": renderer.type(),
+        "band_names": [layer.bandName(b) for b in range(1, layer.bandCount() + 1)],
+    }
+    if renderer.type() == "paletted":
+        out["classes"] = [[c.value, c.label, c.color.name()] for c in renderer.classes()]
+        # Switch the renderer to each band, as a user does in Symbology: the
+        # classes stay, so every band is drawn in actor colours.
+        classes = renderer.classes()  # before setRenderer deletes the renderer
+        per_band = []
+        for band in range(1, layer.bandCount() + 1):
+            layer.setRenderer(QgsPalettedRasterRenderer(layer.dataProvider(), band, classes))
+            settings = QgsMapSettings()
+            settings.setLayers([layer])
+            settings.setDestinationCrs(layer.crs())
+            settings.setExtent(layer.extent())
+            settings.setOutputSize(QSize(200, 200))
+            settings.setBackgroundColor(QColor(255, 255, 255))
+            job = QgsMapRendererParallelJob(settings)
+            job.start()
+            job.waitForFinished()
+            image = job.renderedImage()
+            colours = sorted(
+                {
+                    QColor(image.pixel(x, y)).name()
+                    for y in range(0, image.height(), 2)
+                    for x in range(0, image.width(), 2)
+                }
+            )
+            per_band.append({"band": layer.renderer().band(), "colours": colours})
+        out["per_band"] = per_band
+    return out
+
+
+def main() -> None:
+    app = QgsApplication([], False)
+    app.initQgis()
+    kind, *args = sys.argv[1:]
+    result = vector(*args) if kind == "vector" else raster(*args)
+    print(json.dumps(result))
+    app.exitQgis()
+
+
+if __name__ == "__main__":
+    main()
