@@ -66,7 +66,7 @@ from territory.summary import (
 if TYPE_CHECKING:
     from territory.timeline import ControlTimeline
 
-__all__ = ["main", "parse_date"]
+__all__ = ["hoist_global_options", "main", "parse_date"]
 
 LOG = logging.getLogger("territory")
 T = TypeVar("T")
@@ -137,8 +137,32 @@ class _Day(click.ParamType):
 DAY = _Day()
 
 
+#: Options of the group that may also be given after the subcommand.
+_GLOBAL_FLAG = re.compile(r"^(-[vq]+|--verbose|--quiet)$")
+
+
+def hoist_global_options(args: Sequence[str]) -> list[str]:
+    """Move -v/-vv/-q and --verbose/--quiet given after the subcommand to the front.
+
+    Examples
+    --------
+    >>> hoist_global_options(["summary", "-vv", "--date", "2024-08-03"])
+    ['-vv', 'summary', '--date', '2024-08-03']
+    >>> hoist_global_options(["summary", "--", "-v"])
+    ['summary', '--', '-v']
+    """
+    args = list(args)
+    end = args.index("--") if "--" in args else len(args)
+    flags = [a for a in args[:end] if _GLOBAL_FLAG.match(a)]
+    rest = [a for a in args[:end] if not _GLOBAL_FLAG.match(a)]
+    return flags + rest + args[end:]
+
+
 class _Group(click.Group):
     """A click group whose errors end in one line on stderr, never a traceback."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, hoist_global_options(args))
 
     def main(  # type: ignore[override]
         self,
@@ -172,6 +196,9 @@ class _Group(click.Group):
             _fail(f"{what}", 1)
         except click.Abort:
             _fail("aborted", 1)
+        except (ValueError, KeyError, TypeError) as error:  # a bad value a library refused
+            LOG.debug("traceback", exc_info=True)
+            _fail(one_line(error), 1)
         sys.exit(result if isinstance(result, int) else 0)
 
 
@@ -192,9 +219,9 @@ def _configure_logging(verbose: int, quiet: int) -> None:
         handler.setFormatter(logging.Formatter("territory: %(levelname)s: %(message)s"))
         handler._territory_cli = True  # type: ignore[attr-defined]
         LOG.addHandler(handler)
-    for handler in LOG.handlers:
-        if getattr(handler, "_territory_cli", False):
-            handler.setStream(sys.stderr)  # type: ignore[attr-defined]
+    for known in LOG.handlers:
+        if getattr(known, "_territory_cli", False):
+            known.setStream(sys.stderr)  # type: ignore[attr-defined]
 
 
 def _interactive() -> bool:
@@ -251,10 +278,25 @@ def _tiles_option(function: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _tiles(name: str | None) -> dict[str, Any]:
-    """Keyword arguments for the map writers' ``tiles`` (none given: their default)."""
+    """Keyword arguments for the map writers' ``tiles`` (none given: their default).
+
+    A name folium does not know is refused here, before any work, as a usage error.
+    """
     if name is None:
         return {}
-    return {"tiles": None if name.lower() == "none" else name}
+    if name.lower() == "none":
+        return {"tiles": None}
+    import folium
+
+    try:
+        folium.TileLayer(name)
+    except (ValueError, KeyError):
+        raise click.BadParameter(
+            f"{name!r} is not a tile set folium knows: expected for example "
+            "OpenStreetMap, CartoDB positron, or 'none'",
+            param_hint="'--tiles'",
+        ) from None
+    return {"tiles": name}
 
 
 def _origin_option(function: Callable[..., Any]) -> Callable[..., Any]:
@@ -268,6 +310,9 @@ def _origin_option(function: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _load(data: Path | None) -> Dataset:
+    if data is None:  # `territory --data DIR cmd` as well as `territory cmd --data DIR`
+        ctx = click.get_current_context(silent=True)
+        data = ctx.meta.get("territory.data") if ctx is not None else None
     try:
         dataset = load_shan() if data is None else load_dataset(data)
     except DataError as error:
@@ -277,30 +322,85 @@ def _load(data: Path | None) -> Dataset:
     return dataset
 
 
-def _timeline(dataset: Dataset, townships: Path | None = None) -> ControlTimeline:
+def _timeline(
+    dataset: Dataset,
+    townships: Path | None = None,
+    *,
+    known_by: pd.Timestamp | None = None,
+    model: str | None = None,
+) -> ControlTimeline:
     from territory.timeline import ControlTimeline
 
-    if townships is None:
-        return ControlTimeline(dataset)
-    return ControlTimeline(dataset, townships=read_townships(townships))
+    options: dict[str, Any] = {}
+    if townships is not None:
+        options["townships"] = read_townships(townships)
+    if known_by is not None:
+        options["known_by"] = _in_range(dataset, known_by, "known-by")
+    if model is not None:
+        options["model"] = model
+    return ControlTimeline(dataset, **options)
 
 
-def _in_range(dataset: Dataset, day: pd.Timestamp, name: str = "date") -> pd.Timestamp:
-    if not dataset.baseline_date <= day <= dataset.as_of:
+#: The spatial models a timeline may use (the library says which it supports).
+MODEL_CHOICES = ("layered", "nearest", "seat")
+
+
+def _timeline_options(function: Callable[..., Any]) -> Callable[..., Any]:
+    """--townships, --known-by and --model: how the timeline is built."""
+    function = click.option(
+        "--model",
+        type=click.Choice(MODEL_CHOICES),
+        default=None,
+        help="The spatial model: which ground each place commands (default: the library's).",
+    )(function)
+    function = click.option(
+        "--known-by",
+        "known_by",
+        type=DAY,
+        default=None,
+        help="Use only the events reported on or before this day (YYYY-MM-DD).",
+    )(function)
+    return click.option(
+        "--townships",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        default=None,
+        help="MIMU-style township polygons (TS_PCODE, TS; EPSG:4326): zones within "
+        "townships, township counts and census population.",
+    )(function)
+
+
+def _note(message: str) -> None:
+    """A progress or "wrote …" message: on stderr, so stdout stays the data."""
+    click.echo(message, err=True)
+
+
+def _in_range(
+    dataset: Dataset, day: pd.Timestamp, name: str = "date", as_of: pd.Timestamp | None = None
+) -> pd.Timestamp:
+    """``day``, or a usage error when it is outside [baseline, as_of] (default: the data's)."""
+    last = dataset.as_of if as_of is None else as_of
+    if not dataset.baseline_date <= day <= last:
         raise click.BadParameter(
             f"{day.date()} is outside the data: expected a day from the baseline "
-            f"{dataset.baseline_date.date()} to the as-of date {dataset.as_of.date()}",
+            f"{dataset.baseline_date.date()} to the as-of date {last.date()}",
             param_hint=f"'--{name}'",
         )
     return day
 
 
 def _dates(
-    dataset: Dataset, start: pd.Timestamp | None, end: pd.Timestamp | None, freq: str
+    dataset: Dataset,
+    start: pd.Timestamp | None,
+    end: pd.Timestamp | None,
+    freq: str,
+    as_of: pd.Timestamp | None = None,
 ) -> list[pd.Timestamp]:
     """The steps from ``start`` to ``end`` (both default to the data's range), end included."""
-    start = _in_range(dataset, start, "start") if start is not None else dataset.baseline_date
-    end = _in_range(dataset, end, "end") if end is not None else dataset.as_of
+    last = dataset.as_of if as_of is None else as_of
+    start = (
+        _in_range(dataset, start, "start", last) if start is not None else dataset.baseline_date
+    )
+    end = _in_range(dataset, end, "end", last) if end is not None else last
     if end < start:
         raise click.BadParameter(
             f"{end.date()} is before --start {start.date()}", param_hint="'--end'"
@@ -324,13 +424,23 @@ def _dates(
 @click.version_option(territory.__version__, "-V", "--version", prog_name="territory")
 @click.option("-v", "--verbose", count=True, help="More log messages (-vv for debug).")
 @click.option("-q", "--quiet", count=True, help="Fewer messages (-qq: only critical ones).")
-def main(verbose: int, quiet: int) -> None:
+@click.option(
+    "--data",
+    "data",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="A dataset directory for every subcommand (or give --data after the subcommand).",
+)
+@click.pass_context
+def main(ctx: click.Context, verbose: int, quiet: int, data: Path | None) -> None:
     """Who holds which ground, on any date, with evidence.
 
     Runs on the embedded Shan State dataset (Operation 1027 and after), or on
     your own dataset with --data DIR.  Dates are ISO days, YYYY-MM-DD.
     """
     _configure_logging(verbose, quiet)
+    if data is not None:
+        ctx.meta["territory.data"] = data
 
 
 # --------------------------------------------------------------------------- summary
@@ -339,12 +449,7 @@ def main(verbose: int, quiet: int) -> None:
 @click.option(
     "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
 )
-@click.option(
-    "--townships",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=None,
-    help="MIMU-style township polygons (TS_PCODE, TS; EPSG:4326): adds township counts.",
-)
+@_timeline_options
 @_origin_option
 @_data_option
 def summary(
@@ -353,11 +458,12 @@ def summary(
     townships: Path | None,
     origin: str | None,
     data: Path | None,
+    **tl_options: Any,
 ) -> None:
     """Holders, areas by side, township counts and the trade share on a day."""
     ds = _load(data)
-    day = _in_range(ds, date) if date is not None else ds.as_of
-    tl = _timeline(ds, townships)
+    tl = _timeline(ds, townships, **tl_options)
+    day = _in_range(ds, date, as_of=tl.as_of) if date is not None else tl.as_of
     result = summarise(tl, day, townships=townships is not None, origin=origin)
     if fmt == "json":
         click.echo(json.dumps(jsonable(result), indent=2, ensure_ascii=False))
@@ -375,15 +481,18 @@ def summary(
     default="table",
     show_default=True,
 )
+@_timeline_options
 @_origin_option
 @_data_option
-def crossings(date: pd.Timestamp | None, fmt: str, origin: str | None, data: Path | None) -> None:
+def crossings(
+    date: pd.Timestamp | None, fmt: str, origin: str | None, data: Path | None, **tl_options: Any
+) -> None:
     """Who holds each border crossing on a day, and whether the junta can reach it."""
     from territory.trade import crossings_at
 
     ds = _load(data)
-    day = _in_range(ds, date) if date is not None else ds.as_of
-    tl = _timeline(ds)
+    tl = _timeline(ds, **tl_options)
+    day = _in_range(ds, date, as_of=tl.as_of) if date is not None else tl.as_of
     frame = crossings_at(tl, day, origin=origin)
     table = pd.DataFrame(frame.drop(columns=frame.geometry.name))
     table.insert(len(table.columns), "lon", frame.geometry.x.round(6))
@@ -440,18 +549,24 @@ def crossings(date: pd.Timestamp | None, fmt: str, origin: str | None, data: Pat
     help="Show the events of this many days up to --date.",
 )
 @_tiles_option
+@_timeline_options
 @_data_option
 def map_(
-    date: pd.Timestamp | None, out: Path, events_days: int, tiles: str | None, data: Path | None
+    date: pd.Timestamp | None,
+    out: Path,
+    events_days: int,
+    tiles: str | None,
+    data: Path | None,
+    **tl_options: Any,
 ) -> None:
     """A Folium map of who holds what on a day, as one HTML file."""
     from territory.export import control_map
 
     ds = _load(data)
-    day = _in_range(ds, date) if date is not None else ds.as_of
-    tl = _timeline(ds)
+    tl = _timeline(ds, **tl_options)
+    day = _in_range(ds, date, as_of=tl.as_of) if date is not None else tl.as_of
     save_map(control_map(tl, day, events_days=events_days, **_tiles(tiles)), out)
-    click.echo(f"wrote {out}")
+    _note(f"wrote {out}")
 
 
 @main.command(short_help="A Folium map with a time slider.")
@@ -468,6 +583,7 @@ def map_(
     help="The HTML file to write.",
 )
 @_tiles_option
+@_timeline_options
 @_data_option
 def animate(
     start: pd.Timestamp | None,
@@ -476,13 +592,14 @@ def animate(
     out: Path,
     tiles: str | None,
     data: Path | None,
+    **tl_options: Any,
 ) -> None:
     """A Folium map with a time slider from --start to --end."""
     from territory.export import timeline_map
 
     ds = _load(data)
-    steps = _dates(ds, start, end, freq)
-    tl = _timeline(ds)
+    tl = _timeline(ds, **tl_options)
+    steps = _dates(ds, start, end, freq, tl.as_of)
     built: dict[str, Any] = {}
     _staged(
         "animate",
@@ -497,7 +614,7 @@ def animate(
             ("HTML", lambda: save_map(built["map"], out)),
         ],
     )
-    click.echo(f"wrote {out} ({len(steps)} steps)")
+    _note(f"wrote {out} ({len(steps)} steps)")
 
 
 # --------------------------------------------------------------------------- export
@@ -572,6 +689,7 @@ def export_layers(
 @click.option("--start", type=DAY, default=None, help="First day (geojson snapshots, tif bands).")
 @click.option("--end", type=DAY, default=None, help="Last day; default: the as-of date.")
 @click.option("--freq", default="MS", show_default=True, help=_FREQ_HELP)
+@_timeline_options
 @_data_option
 def export_cmd(
     fmt: str | None,
@@ -580,6 +698,7 @@ def export_cmd(
     end: pd.Timestamp | None,
     freq: str,
     data: Path | None,
+    **tl_options: Any,
 ) -> None:
     """Write GIS layers: a GeoPackage for QGIS, RFC 7946 GeoJSON or a GeoTIFF.
 
@@ -601,10 +720,11 @@ def export_cmd(
             param_hint="'--start'",
         )
     ds = _load(data)
-    steps = _dates(ds, start, end, freq) if (start is not None or end is not None) else None
-    tl = _timeline(ds)
+    tl = _timeline(ds, **tl_options)
+    ranged = start is not None or end is not None
+    steps = _dates(ds, start, end, freq, tl.as_of) if ranged else None
     path = export_layers(tl, fmt, out, steps)
-    click.echo(f"wrote {path}")
+    _note(f"wrote {path}")
 
 
 # --------------------------------------------------------------------------- validate
@@ -699,8 +819,11 @@ def demo(out: Path, origin: str | None, data: Path | None) -> None:
         click.echo(render_summary(summarise(tl, day, origin=origin)))
         click.echo("")
     for path in written:
-        click.echo(f"wrote {path}")
+        _note(f"wrote {path}")
 
+
+# The analysis commands (series, changes, trade) live in their own module.
+from territory import cli_analysis  # noqa: E402,F401
 
 if __name__ == "__main__":  # pragma: no cover
     main()
