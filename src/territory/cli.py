@@ -137,6 +137,31 @@ class _Day(click.ParamType):
 DAY = _Day()
 
 
+class _Freq(click.ParamType):
+    """A click parameter type for a positive pandas frequency (D, W, MS, 2W …)."""
+
+    name = "FREQ"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from pandas.tseries.frequencies import to_offset
+
+        text = str(value).strip()
+        try:
+            offset = to_offset(text)
+        except ValueError:
+            offset = None
+        if offset is None or offset.n <= 0:
+            self.fail(
+                f"{text!r} is not a positive pandas frequency: expected for example D, W, MS or 2W",
+                param,
+                ctx,
+            )
+        return text
+
+
+FREQ = _Freq()
+
+
 #: Options of the group that may also be given after the subcommand.
 _GLOBAL_FLAG = re.compile(r"^(-[vq]+|--verbose|--quiet)$")
 
@@ -333,7 +358,15 @@ def _timeline(
 
     options: dict[str, Any] = {}
     if townships is not None:
-        options["townships"] = read_townships(townships)
+        try:
+            options["townships"] = read_townships(townships)
+        except TerritoryError:
+            raise
+        except (OSError, RuntimeError, ValueError) as error:  # GDAL cannot read the file
+            raise click.BadParameter(
+                f"{townships}: not a township layer GDAL can read ({one_line(error)})",
+                param_hint="'--townships'",
+            ) from None
     if known_by is not None:
         options["known_by"] = _in_range(dataset, known_by, "known-by")
     if model is not None:
@@ -572,7 +605,7 @@ def map_(
 @main.command(short_help="A Folium map with a time slider.")
 @click.option("--start", type=DAY, default=None, help="First day; default: the baseline date.")
 @click.option("--end", type=DAY, default=None, help="Last day; default: the as-of date.")
-@click.option("--freq", default="W", show_default=True, help=_FREQ_HELP)
+@click.option("--freq", type=FREQ, default="W", show_default=True, help=_FREQ_HELP)
 @click.option(
     "-o",
     "--out",
@@ -688,7 +721,7 @@ def export_layers(
 )
 @click.option("--start", type=DAY, default=None, help="First day (geojson snapshots, tif bands).")
 @click.option("--end", type=DAY, default=None, help="Last day; default: the as-of date.")
-@click.option("--freq", default="MS", show_default=True, help=_FREQ_HELP)
+@click.option("--freq", type=FREQ, default="MS", show_default=True, help=_FREQ_HELP)
 @_timeline_options
 @_data_option
 def export_cmd(

@@ -27,7 +27,9 @@ import click
 import pandas as pd
 
 from territory.cli import (
+    _FREQ_HELP,
     DAY,
+    FREQ,
     _data_option,
     _dates,
     _in_range,
@@ -109,11 +111,21 @@ def emit(table: pd.DataFrame, fmt: str, out: str, *, title: str, meta: dict[str,
     _note(f"wrote {out}")
 
 
+def _check_steps(frame: pd.DataFrame, steps: list[pd.Timestamp], freq: str) -> None:
+    """A usage error when no step of ``freq`` falls in the range (as the API, ends excluded)."""
+    if frame.empty:
+        raise click.BadParameter(
+            f"no {freq!r} step falls between {steps[0].date()} and {steps[-1].date()}: "
+            "choose a longer range or a shorter --freq (D)",
+            param_hint="'--freq'",
+        )
+
+
 # --------------------------------------------------------------------------- series
 @main.command(short_help="Area, population, places or townships held, over time.")
 @click.option("--start", type=DAY, default=None, help="First day; default: the baseline date.")
 @click.option("--end", type=DAY, default=None, help="Last day; default: the as-of date.")
-@click.option("--freq", default="W", show_default=True, help="pandas frequency: D, W, MS …")
+@click.option("--freq", type=FREQ, default="W", show_default=True, help=_FREQ_HELP)
 @click.option("--by", type=click.Choice(["side", "actor"]), default="side", show_default=True)
 @click.option(
     "--measure",
@@ -144,8 +156,10 @@ def series(
     tl = _timeline(ds, **tl_options)
     steps = _dates(ds, start, end, freq, tl.as_of)
     frame = tl.series(steps[0], steps[-1], freq=freq, by=by, measure=measure, bounds=bounds)
+    _check_steps(frame, steps, freq)
     if bounds:
-        frame.columns = pd.Index([f"{group}_{band}" for band, group in frame.columns.to_list()])
+        pairs: list[Any] = list(frame.columns)  # (band, group)
+        frame.columns = pd.Index([f"{pair[1]}_{pair[0]}" for pair in pairs])
     frame.columns.name = None
     frame = frame.round(3)
     meta = {"measure": measure, "by": by, "freq": freq, "ceasefires": frame.attrs["ceasefires"]}
@@ -191,7 +205,7 @@ def changes(
 @click.option("--date", type=DAY, default=None, help="One day (default: the as-of date).")
 @click.option("--start", type=DAY, default=None, help="A series from this day …")
 @click.option("--end", type=DAY, default=None, help="… to this day (default: the as-of date).")
-@click.option("--freq", default="W", show_default=True, help="The series' pandas frequency.")
+@click.option("--freq", type=FREQ, default="W", show_default=True, help=_FREQ_HELP)
 @click.option(
     "--side", default="resistance", show_default=True, help="A side, or sides joined by +."
 )
@@ -261,6 +275,7 @@ def trade(
         return
     steps = _dates(ds, start, end, freq, tl.as_of)
     frame = trade_share_series(tl, steps[0], steps[-1], freq=freq, **options)
+    _check_steps(frame, steps, freq)
     shown = frame[["value", "low", "high", "numerator_usd", "denominator_usd", "reference_period"]]
     shown = shown.assign(**{c: shown[c].round(4) for c in ("value", "low", "high")})
     notes = sorted({n for row in frame["notes"] for n in row})
