@@ -3,7 +3,7 @@
 Run by tests/test_qgis.py under Debian's /usr/bin/python3 (python3-qgis is
 built for it, not for the venv), headless (QT_QPA_PLATFORM=offscreen):
 
-    python3 qgis_helper.py vector FILE.gpkg REQUEST.json
+    python3 qgis_helper.py vector FILE.gpkg REQUEST.json   (its layers and its project)
     python3 qgis_helper.py raster FILE.tif
 
 REQUEST.json: {"frames": [[start, end], ...], "render": [start, end]} with
@@ -30,7 +30,9 @@ from qgis.core import (
     QgsMapRendererParallelJob,
     QgsMapSettings,
     QgsPalettedRasterRenderer,
+    QgsProject,
     QgsRasterLayer,
+    QgsUnitTypes,
     QgsVectorLayer,
     QgsVectorLayerTemporalContext,
 )
@@ -82,48 +84,61 @@ def _render(layer: QgsVectorLayer, start: str, end: str) -> dict[str, int]:
     return counts
 
 
+def _describe(layer: QgsVectorLayer) -> dict[str, object]:
+    props = layer.temporalProperties()
+    renderer = layer.renderer()
+    info: dict[str, object] = {
+        "valid": layer.isValid(),
+        "crs": layer.crs().authid(),
+        "features": layer.featureCount(),
+        "temporal": props.isActive(),
+        "mode": int(props.mode()),
+        "limit_mode": int(props.limitMode()),
+        "start_expression": props.startExpression(),
+        "end_expression": props.endExpression(),
+        "renderer": renderer.type() if renderer else None,
+        "labels": layer.labelsEnabled(),
+        "label_field": layer.labeling().settings().fieldName if layer.labeling() else None,
+    }
+    if renderer is not None and renderer.type() == "RuleRenderer":
+        info["rules"] = [
+            {
+                "label": rule.label(),
+                "filter": rule.filterExpression(),
+                "colour": rule.symbol().color().name() if rule.symbol() else None,
+                "symbol_layers": [sl.layerType() for sl in rule.symbol().symbolLayers()]
+                if rule.symbol()
+                else [],
+            }
+            for rule in renderer.rootRule().children()
+        ]
+    return info
+
+
 def vector(path: str, request_file: str) -> dict[str, object]:
+    """The project stored in the GeoPackage, and each layer added on its own."""
     with open(request_file, encoding="utf-8") as stream:
         request = json.load(stream)
-    out: dict[str, object] = {"layers": {}}
-    for name in ("control_intervals", "places", "crossings", "events", "changes"):
-        layer = QgsVectorLayer(f"{path}|layername={name}", name, "ogr")
-        active_on_open = layer.temporalProperties().isActive()
-        # QGIS applies a default style's renderer and labels when it opens a
-        # layer, then resets its temporal settings from the data provider (QGIS
-        # issue 42223); "Style > Default" (loadDefaultStyle) applies them too.
-        layer.loadDefaultStyle()
-        props = layer.temporalProperties()
-        renderer = layer.renderer()
-        info: dict[str, object] = {
-            "valid": layer.isValid(),
-            "features": layer.featureCount(),
-            "temporal_on_open": active_on_open,
-            "temporal": props.isActive(),
-            "start_expression": props.startExpression(),
-            "end_expression": props.endExpression(),
-            "mode": int(props.mode()),
-            "limit_mode": int(props.limitMode()),
-            "renderer": renderer.type() if renderer else None,
-            "labels": layer.labelsEnabled(),
-            "label_field": layer.labeling().settings().fieldName if layer.labeling() else None,
-        }
-        if renderer is not None and renderer.type() == "RuleRenderer":
-            info["rules"] = [
-                {
-                    "label": rule.label(),
-                    "filter": rule.filterExpression(),
-                    "colour": rule.symbol().color().name() if rule.symbol() else None,
-                    "symbol_layers": [
-                        layer_.layerType() for layer_ in rule.symbol().symbolLayers()
-                    ]
-                    if rule.symbol()
-                    else [],
-                }
-                for rule in renderer.rootRule().children()
-            ]
-        out["layers"][name] = info  # type: ignore[index]
-        if name == "control_intervals":
+    out: dict[str, object] = {"alone": {}, "project": {}}
+    names = ("control_intervals", "places", "crossings", "events", "changes")
+    for name in names:
+        # Added on its own, a layer takes the default style from layer_styles
+        # (renderer, labels); QGIS then resets its temporal settings (QGIS
+        # issue 42223), so the project below is what opens ready to animate.
+        alone = QgsVectorLayer(f"{path}|layername={name}", name, "ogr")
+        out["alone"][name] = _describe(alone)  # type: ignore[index]
+    project = QgsProject.instance()
+    out["project_read"] = project.read(f"geopackage:{path}?projectName=territory")
+    settings = project.timeSettings()
+    out["time_range"] = [
+        settings.temporalRange().begin().toString(Qt.ISODate),
+        settings.temporalRange().end().toString(Qt.ISODate),
+    ]
+    out["time_step"] = [settings.timeStep(), QgsUnitTypes.toString(settings.timeStepUnit())]
+    out["tree"] = [node.name() for node in project.layerTreeRoot().findLayers()]
+    for layer in project.mapLayers().values():
+        out["project"][layer.name()] = _describe(layer)  # type: ignore[index]
+        if layer.name() == "control_intervals":
             out["frames"] = [_shown(layer, start, end) for start, end in request["frames"]]
             if "render" in request:
                 out["render"] = _render(layer, *request["render"])

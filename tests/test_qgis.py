@@ -93,9 +93,14 @@ def _holders(tl: ControlTimeline, day: Any) -> dict[str, str]:
     return {zone: str(places.loc[zone, "holder"]) for zone in tl.zones.index}
 
 
-def test_every_layer_opens_with_its_style(seen: Any, timeline: ControlTimeline) -> None:
-    layers = seen["layers"]
-    assert all(info["valid"] for info in layers.values())
+@pytest.mark.parametrize("where", ["alone", "project"])
+def test_every_layer_opens_with_its_style(
+    seen: Any, timeline: ControlTimeline, where: str
+) -> None:
+    """Added on its own (style from layer_styles) or through the stored project."""
+    layers = seen[where]
+    assert sorted(layers) == ["changes", "control_intervals", "crossings", "events", "places"]
+    assert all(info["valid"] and info["crs"] == "EPSG:4326" for info in layers.values())
     assert all(info["renderer"] == "RuleRenderer" for info in layers.values())
     rules = {rule["label"]: rule for rule in layers["control_intervals"]["rules"]}
     colours = timeline.dataset.actors["colour"].str.lower().to_dict()
@@ -108,16 +113,28 @@ def test_every_layer_opens_with_its_style(seen: Any, timeline: ControlTimeline) 
         assert layers[name]["labels"] and layers[name]["label_field"] == "name"
 
 
-def test_interval_layers_are_temporal(seen: Any) -> None:
+def test_the_project_opens_temporal_over_the_data(seen: Any, timeline: ControlTimeline) -> None:
+    assert seen["project_read"]
+    layers = seen["project"]
     for name in ("control_intervals", "crossings"):
-        info = seen["layers"][name]
+        info = layers[name]
         assert info["temporal"], name
         assert info["mode"] == 4  # start and end from expressions
         assert info["limit_mode"] == 0  # include the start, exclude the end
         assert "@map_start_time" in info["start_expression"]
-        assert info["end_expression"].startswith('coalesce("valid_to", make_datetime(2025,12,24')
-    assert seen["layers"]["events"]["temporal"] and seen["layers"]["events"]["mode"] == 1
-    assert not seen["layers"]["places"]["temporal"]  # a snapshot on the as-of date
+        end = timeline.as_of + pd.Timedelta(days=1)
+        assert info["end_expression"] == (
+            f'coalesce("valid_to", make_datetime({end.year},{end.month},{end.day},0,0,0))'
+        )
+    assert layers["events"]["temporal"] and layers["events"]["mode"] == 1  # instants
+    assert not layers["places"]["temporal"]  # a snapshot on the as-of date
+    assert seen["time_range"] == [
+        f"{timeline.baseline_date.date()}T00:00:00Z",
+        f"{(timeline.as_of + pd.Timedelta(days=1)).date()}T00:00:00Z",
+    ]
+    assert seen["time_step"] == [7.0, "days"]
+    # Points above the polygons in the layer tree (top first).
+    assert seen["tree"][-2:] == ["changes", "control_intervals"]
 
 
 @pytest.mark.parametrize("index", range(len(DAYS)), ids=DAYS)
@@ -182,4 +199,3 @@ def test_a_four_band_stack_is_paletted_in_actor_colours_on_every_band(
     for band in seen["per_band"]:
         drawn = set(band["colours"]) - {"#ffffff"}
         assert len(drawn) >= 3 and drawn <= actor_colours, band
-

@@ -41,7 +41,12 @@ from territory.crs import WGS84
 from territory.errors import TerritoryError
 from territory.export.atomic import atomic_path
 from territory.export.frames import event_points
-from territory.export.qgis_style import LayerStyle, layer_styles_for, write_layer_styles
+from territory.export.qgis_style import (
+    LayerStyle,
+    layer_styles_for,
+    write_layer_styles,
+    write_qgis_project,
+)
 
 if TYPE_CHECKING:
     from territory.timeline import ControlTimeline
@@ -256,6 +261,7 @@ def write_layers(
     path: str | Path,
     *,
     styles: Mapping[str, LayerStyle] | None = None,
+    project: tuple[Any, Any] | None = None,
 ) -> Path:
     """Write several GeoDataFrames as the layers of one GeoPackage, atomically.
 
@@ -271,6 +277,9 @@ def write_layers(
     styles : mapping of layer name to LayerStyle, optional
         Default QGIS styles stored in the ``layer_styles`` table
         (:mod:`territory.export.qgis_style`).
+    project : (date, date), optional
+        With ``styles``: also store a QGIS project of the layers, its
+        Temporal Controller over this range (``qgis_style.write_qgis_project``).
 
     Returns
     -------
@@ -309,6 +318,10 @@ def write_layers(
             )
         if styles:
             write_layer_styles(temporary, styles)
+            if project is not None:
+                write_qgis_project(
+                    temporary, styles, start=project[0], end=project[1], gpkg_name=Path(path).name
+                )
         _check_written(temporary, list(layers), len(styles or {}))
     return Path(path)
 
@@ -385,10 +398,11 @@ def write_geopackage(
     dataset's as-of date.
 
     Each layer carries a default QGIS style in the ``layer_styles`` table
-    (actor colours, a hatch over contested zones, labels).  The interval
-    layers' styles switch on QGIS's temporal properties: open the file and
-    the Temporal Controller animates it, each frame showing the state on its
-    first day, open intervals ending after the as-of date (see
+    (actor colours, a hatch over contested zones, labels), and the file holds
+    a QGIS project, ``territory``, of all the layers with temporal settings
+    on: open it (Browser, or *Project > Open From > GeoPackage*) and the
+    Temporal Controller animates the data in weekly frames, each showing the
+    state on its first day, open intervals ending after the as-of date (see
     :mod:`territory.export.qgis_style`).
 
     Parameters
@@ -405,6 +419,10 @@ def write_geopackage(
     """
     colours = {str(a): str(c) for a, c in tl.dataset.actors["colour"].items()}
     styles = layer_styles_for(colours, tl.as_of)
+    project = (tl.baseline_date, tl.as_of + pd.Timedelta(days=1))
     return write_layers(
-        geopackage_layers(tl, changes_between=changes_between), path, styles=styles
+        geopackage_layers(tl, changes_between=changes_between),
+        path,
+        styles=styles,
+        project=project,
     )

@@ -1,12 +1,22 @@
-"""Default QGIS styles for the GeoPackage layers, stored in its ``layer_styles`` table.
+"""QGIS styles and a QGIS project, stored inside the GeoPackage.
 
-QGIS reads a GeoPackage's ``layer_styles`` table (the table QGIS itself writes
-with "Save as default") when it opens a layer, so the file opens styled:
-actor colours, a hatch over contested ground, place labels and, for the
-layers with holder intervals, temporal properties that QGIS's Temporal
-Controller uses at once.  Each style is stored twice, as QGIS writes it: QML
-(QGIS's own format) and SLD 1.1 (for other tools).  The QML is written here
-from templates; QGIS is not needed to write it (the tests open it in QGIS).
+Two tables, both as QGIS itself writes them:
+
+* ``layer_styles``: a default style per layer (what QGIS's "Save as
+  default" writes), applied whenever a layer is added: actor colours, a hatch
+  over contested ground, place labels, and temporal settings for the layers
+  with holder intervals.  Each style is stored as QML (QGIS's format) and
+  SLD 1.1 (for other tools).
+* ``qgis_projects``: a project named ``territory`` holding every layer with
+  its style, temporal settings on, and the Temporal Controller set to the
+  data's range in weekly steps.  Open it from the Browser (it is listed under
+  the file) or with *Project > Open From > GeoPackage*.  It is needed because
+  QGIS, when it adds a layer on its own, applies the default style's renderer
+  and labels but then resets its temporal settings from the data provider
+  (QGIS issue 42223; *Style > Default* applies them).
+
+The XML is written here from templates; QGIS is not needed to write it (the
+tests open it in QGIS 3.22).
 
 Temporal rules of the interval layers (``control_intervals``, ``crossings``):
 
@@ -30,8 +40,11 @@ True
 
 from __future__ import annotations
 
+import io
+import json
 import sqlite3
 import xml.etree.ElementTree as ET
+import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,9 +59,14 @@ __all__ = [
     "LayerStyle",
     "interval_qml",
     "layer_styles_for",
+    "qgis_project",
     "raster_qml",
     "write_layer_styles",
+    "write_qgis_project",
 ]
+
+#: The name of the QGIS project stored in the GeoPackage.
+PROJECT_NAME = "territory"
 
 #: The QGIS version the QML declares (the oldest tested: Debian's 3.22).
 QGIS_VERSION = "3.22.0"
@@ -605,3 +623,161 @@ def write_layer_styles(path: str | Path, styles: Mapping[str, LayerStyle]) -> in
         ).fetchone()
     db.close()
     return int(count)
+
+
+# --------------------------------------------------------------------------- the project
+#: QGIS's geometry class and WKB type for each GeoPackage geometry type name.
+_GEOMETRY = {
+    "POINT": ("Point", "Point"),
+    "MULTIPOINT": ("Point", "MultiPoint"),
+    "LINESTRING": ("Line", "LineString"),
+    "MULTILINESTRING": ("Line", "MultiLineString"),
+    "POLYGON": ("Polygon", "Polygon"),
+    "MULTIPOLYGON": ("Polygon", "MultiPolygon"),
+}
+#: Layers drawn but switched off when the project opens.
+_HIDDEN = {"changes"}
+
+
+def qgis_project(
+    gpkg_name: str,
+    layers: Sequence[tuple[str, str]],
+    styles: Mapping[str, LayerStyle],
+    *,
+    start: Any,
+    end: Any,
+    title: str = "territory",
+) -> str:
+    """A QGIS project (``.qgs`` XML) with the GeoPackage's layers, styled and temporal.
+
+    Parameters
+    ----------
+    gpkg_name : str
+        The GeoPackage's file name: layers are ``./<gpkg_name>|layername=<layer>``,
+        relative to the file that holds the project.
+    layers : sequence of (layer name, GeoPackage geometry type name)
+        Drawn bottom to top.
+    styles : mapping of layer name to LayerStyle
+    start, end : date-like
+        The project's time range, for the Temporal Controller (weekly steps).
+    title : str
+
+    Returns
+    -------
+    str
+    """
+    root = ET.Element("qgis", projectname=title, version=QGIS_VERSION)
+    ET.SubElement(root, "homePath", path="")
+    ET.SubElement(root, "title").text = title
+    crs = ET.SubElement(ET.SubElement(root, "projectCrs"), "spatialrefsys")
+    ET.SubElement(crs, "authid").text = "EPSG:4326"
+    tree = ET.SubElement(root, "layer-tree-group")
+    maplayers = ET.SubElement(root, "projectlayers")
+    for name, _ in reversed(list(layers)):  # the layer tree lists the top first
+        source = f"./{gpkg_name}|layername={name}"
+        ET.SubElement(
+            tree,
+            "layer-tree-layer",
+            id=name,
+            name=name,
+            source=source,
+            providerKey="ogr",
+            checked="Qt::Unchecked" if name in _HIDDEN else "Qt::Checked",
+            expanded="1",
+        )
+    for name, geometry_type in layers:
+        kind, wkb = _GEOMETRY.get(geometry_type.upper(), ("Unknown", "Unknown"))
+        layer = ET.SubElement(
+            maplayers,
+            "maplayer",
+            type="vector",
+            geometry=kind,
+            wkbType=wkb,
+            styleCategories="AllStyleCategories",
+        )
+        ET.SubElement(layer, "id").text = name
+        ET.SubElement(layer, "datasource").text = f"./{gpkg_name}|layername={name}"
+        ET.SubElement(layer, "layername").text = name
+        srs = ET.SubElement(ET.SubElement(layer, "srs"), "spatialrefsys")
+        ET.SubElement(srs, "authid").text = "EPSG:4326"
+        ET.SubElement(layer, "provider", encoding="UTF-8").text = "ogr"
+        if name in styles:
+            style = ET.fromstring(styles[name].qml.split("\n", 1)[1])
+            for key in ("labelsEnabled",):
+                if key in style.attrib:
+                    layer.set(key, style.attrib[key])
+            layer.extend(list(style))
+    first = pd.Timestamp(start).normalize()
+    last = pd.Timestamp(end).normalize()
+    settings = ET.SubElement(
+        root,
+        "ProjectTimeSettings",
+        timeStep="7",
+        timeStepUnit="d",
+        frameRate="1",
+        cumulativeTemporalRange="0",
+    )
+    span = ET.SubElement(settings, "TemporalRange")
+    ET.SubElement(span, "start").text = first.strftime("%Y-%m-%dT%H:%M:%SZ")
+    ET.SubElement(span, "end").text = last.strftime("%Y-%m-%dT%H:%M:%SZ")
+    ET.indent(root)
+    return (
+        "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n"
+        + ET.tostring(root, encoding="unicode")
+        + "\n"
+    )
+
+
+def write_qgis_project(
+    path: str | Path,
+    styles: Mapping[str, LayerStyle],
+    *,
+    start: Any,
+    end: Any,
+    gpkg_name: str | None = None,
+) -> None:
+    """Store a QGIS project in the GeoPackage (table ``qgis_projects``), as QGIS does.
+
+    QGIS's Browser lists it under the file, and *Project > Open From >
+    GeoPackage* opens it: every layer styled, the interval layers temporal
+    and the Temporal Controller set to the data's range in weekly steps.  (A
+    layer added on its own gets its style from ``layer_styles``, but QGIS
+    resets a default style's temporal settings when it adds a layer, QGIS
+    issue 42223: there, *Style > Default* switches them on.)
+
+    Parameters
+    ----------
+    path : str or Path
+        The GeoPackage (already holding the layers).
+    styles : mapping of layer name to LayerStyle
+    start, end : date-like
+        The project's time range.
+    gpkg_name : str, optional
+        The file name the layers are found under; default the name of ``path``.
+    """
+    name = gpkg_name or Path(path).name
+    with sqlite3.connect(path) as db:
+        layers = db.execute(
+            "SELECT c.table_name, g.geometry_type_name FROM gpkg_contents c JOIN "
+            "gpkg_geometry_columns g ON g.table_name = c.table_name ORDER BY c.rowid"
+        ).fetchall()
+        polygons_first = sorted(layers, key=lambda layer: "POLYGON" not in layer[1].upper())
+        qgs = qgis_project(name, polygons_first, styles, start=start, end=end)
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr(f"{PROJECT_NAME}.qgs", qgs)
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS qgis_projects"
+            "(name TEXT PRIMARY KEY, metadata BLOB, content BLOB)"
+        )
+        metadata = json.dumps(
+            {
+                "last_modified_time": pd.Timestamp.now().strftime("%Y-%m-%dT%H:%M:%S"),
+                "last_modified_user": "territory",
+            }
+        )
+        db.execute(
+            "INSERT OR REPLACE INTO qgis_projects (name, metadata, content) VALUES (?, ?, ?)",
+            (PROJECT_NAME, metadata, buffer.getvalue().hex().upper()),
+        )
+    db.close()
