@@ -1034,6 +1034,16 @@ class ControlTimeline:
         ]
         return events[columns].reset_index(drop=True)
 
+    def to_xarray(self, dates: Any, **options: Any) -> Any:
+        """Who holds each cell on each date, as an ``xarray.DataArray`` (dims time, y, x).
+
+        See :func:`territory.export.cube.to_xarray` (options ``resolution_m``,
+        ``crs``); needs the ``territory[cube]`` extra.
+        """
+        from territory.export.cube import to_xarray
+
+        return to_xarray(self, dates, **options)
+
     def __repr__(self) -> str:
         known = f", known by {self.known_by.date()}" if self.known_by is not None else ""
         return (
