@@ -477,6 +477,18 @@ def test_export_geotiff_one_band_per_date(norland: Path, tmp_path: Path) -> None
     with rasterio.open(out) as raster:
         assert raster.count == 4
         assert raster.descriptions == ("2024-05-01", "2024-06-01", "2024-07-01", "2024-08-01")
+    assert out.with_suffix(".qml").is_file()  # its QGIS style
+
+
+def test_export_netcdf_time_cube(norland: Path, tmp_path: Path) -> None:
+    xr = pytest.importorskip("xarray", reason="the territory[cube] extra is not installed")
+    out = tmp_path / "norland.nc"
+    done = run("export", "--data", norland, "--start", "2024-05-01", "--freq", "MS", "-o", out)
+    assert done.returncode == 0, done.stderr
+    with xr.open_dataset(out, decode_coords="all") as cube:
+        days = [str(t)[:10] for t in cube["time"].to_numpy()]
+    # From 2024-05-01 to the as-of date 2024-12-31: 8 month starts and the end.
+    assert days[0] == "2024-05-01" and days[-1] == "2024-12-31" and len(days) == 9
 
 
 @pytest.mark.parametrize(

@@ -651,7 +651,13 @@ def animate(
 
 
 # --------------------------------------------------------------------------- export
-_FORMATS = {".gpkg": "gpkg", ".geojson": "geojson", ".json": "geojson", ".tif": "tif"}
+_FORMATS = {
+    ".gpkg": "gpkg",
+    ".geojson": "geojson",
+    ".json": "geojson",
+    ".tif": "tif",
+    ".nc": "netcdf",
+}
 
 
 def export_layers(
@@ -667,12 +673,13 @@ def export_layers(
     Parameters
     ----------
     tl : ControlTimeline
-    fmt : {"gpkg", "geojson", "tif"}
+    fmt : {"gpkg", "geojson", "tif", "netcdf"}
     out : Path
     steps : sequence of Timestamp, optional
         For ``geojson``: write one snapshot of the control polygons per date (a
         ``date`` column tells them apart) instead of the interval layer.  For
-        ``tif``: one band per date (default: the as-of date).  Ignored by ``gpkg``,
+        ``tif`` and ``netcdf``: one band (time step) per date (default: the as-of
+        date).  Ignored by ``gpkg``,
         which holds the whole timeline as intervals.
     label : str
         The progress bar's label.
@@ -692,7 +699,11 @@ def export_layers(
 
         layer = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=frames[0].crs)
         return Path(export.write_geojson(layer, out))
-    dates = list(steps) if steps else [tl.dataset.as_of]
+    dates = list(steps) if steps else [tl.as_of]
+    if fmt == "netcdf":
+        from territory.export.cube import write_netcdf
+
+        return Path(write_netcdf(tl, dates, out))
     _, path = _staged(
         f"GeoTIFF, {len(dates)} band(s)",
         [
@@ -703,11 +714,11 @@ def export_layers(
     return Path(path)
 
 
-@main.command(name="export", short_help="GIS layers: GeoPackage, GeoJSON or GeoTIFF.")
+@main.command(name="export", short_help="GIS layers: GeoPackage, GeoJSON, GeoTIFF or NetCDF.")
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["gpkg", "geojson", "tif"]),
+    type=click.Choice(["gpkg", "geojson", "tif", "netcdf"]),
     default=None,
     help="Default: from the extension of -o.",
 )
@@ -717,7 +728,7 @@ def export_layers(
     "out",
     type=click.Path(dir_okay=False, path_type=Path),
     required=True,
-    help="The file to write (.gpkg, .geojson or .tif).",
+    help="The file to write (.gpkg, .geojson, .tif or .nc).",
 )
 @click.option("--start", type=DAY, default=None, help="First day (geojson snapshots, tif bands).")
 @click.option("--end", type=DAY, default=None, help="Last day; default: the as-of date.")
@@ -738,18 +749,23 @@ def export_cmd(
     gpkg holds the whole timeline (control intervals with valid_from/valid_to,
     places, crossings, events, changes); geojson holds the control intervals,
     or one snapshot per date with --start/--end; tif holds one band of actor
-    codes per date from --start to --end (default: the as-of date only).
+    codes per date from --start to --end (default: the as-of date only), with
+    its QGIS style beside it (<name>.qml); netcdf the same codes as a time
+    cube (needs the territory[cube] extra).  The GeoPackage holds a QGIS
+    project, 'territory', that opens with the Temporal Controller ready.
     """
     if fmt is None:
         fmt = _FORMATS.get(out.suffix.lower())
         if fmt is None:
             raise click.BadParameter(
-                f"cannot tell the format from {out.name!r}: give --format gpkg, geojson or tif",
+                f"cannot tell the format from {out.name!r}: give --format gpkg, geojson, "
+                "tif or netcdf",
                 param_hint="'--format'",
             )
     if fmt == "gpkg" and (start is not None or end is not None):
         raise click.BadParameter(
-            "gpkg holds the whole timeline as intervals: --start/--end apply to geojson and tif",
+            "gpkg holds the whole timeline as intervals: --start/--end apply to geojson, "
+            "tif and netcdf",
             param_hint="'--start'",
         )
     ds = _load(data)
