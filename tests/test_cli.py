@@ -744,6 +744,25 @@ def test_changes_between_the_hand_worked_days(norland: Path) -> None:
     assert all(a != b for a, b in moved.values())
 
 
+@pytest.mark.parametrize("day", sorted(HOLDERS))
+def test_places_on_a_day_counts_the_hand_worked_holders(norland: Path, day: str) -> None:
+    done = run("places", "--data", norland, "--date", day, "--format", "csv")
+    assert done.returncode == 0, done.stderr
+    table = pd.read_csv(io.StringIO(done.stdout))
+    assert table["holder"].value_counts().to_dict() == HOLDERS[day]
+
+
+def test_places_history_of_one_place(norland: Path) -> None:
+    result = invoke("places", "--data", norland, "--place", "Brindle Hill Camp", "--history",
+                    "--format", "json")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)["rows"]
+    # hill_camp: NAF from the baseline, ELF from e03 (2024-06-01 in the guide's data).
+    assert [r["holder"] for r in rows] == ["NAF", "ELF"]
+    assert rows[0]["valid_to"] == rows[1]["valid_from"]
+    assert rows[-1]["valid_to"] is None
+
+
 def test_global_options_after_the_subcommand(norland: Path) -> None:
     before = run("-v", "--data", norland, "summary", "--date", "2024-06-25")
     after = run("summary", "--date", "2024-06-25", "--data", norland, "--verbose")
@@ -807,8 +826,10 @@ COMMAND_OPTIONS: dict[str, list[str]] = {
     ],
     "demo": ["--origin", "--data"],
 }  # fmt: skip
+COMMAND_OPTIONS["places"] = ["--date", "--place", "--format", "--known-by", "--model", "--data"]
+BAD_VALUES["--place"] = ["atlantis"]
 #: Options a command needs to reach the option under test.
-NEEDS = {"export": ["-o", "{tmp}/x.gpkg"], "series": [], "trade": []}
+NEEDS = {"export": ["-o", "{tmp}/x.gpkg"], "series": [], "trade": [], "places": []}
 CASES_BAD = [
     (command, option, value)
     for command, options in COMMAND_OPTIONS.items()

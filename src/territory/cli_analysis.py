@@ -1,4 +1,4 @@
-"""The analysis subcommands of ``territory``: series, changes and trade.
+"""The analysis subcommands of ``territory``: places, series, changes and trade.
 
 Each prints a table (``--format table``), CSV or JSON to stdout, or writes it
 to a file with ``-o FILE`` (atomically; "wrote …" goes to stderr).  They take
@@ -43,7 +43,7 @@ from territory.cli import (
 from territory.export.atomic import atomic_path
 from territory.summary import jsonable, text_table
 
-__all__ = ["changes", "emit", "series", "trade"]
+__all__ = ["changes", "emit", "places", "series", "trade"]
 
 _FORMATS = ("table", "csv", "json")
 
@@ -119,6 +119,51 @@ def _check_steps(frame: pd.DataFrame, steps: list[pd.Timestamp], freq: str) -> N
             "choose a longer range or a shorter --freq (D)",
             param_hint="'--freq'",
         )
+
+
+# --------------------------------------------------------------------------- places
+@main.command(short_help="Who holds each place on a day, or a place's history.")
+@click.option("--date", type=DAY, default=None, help="The day (default: the as-of date).")
+@click.option(
+    "--place",
+    "names",
+    multiple=True,
+    metavar="NAME",
+    help="A place id, name or alt name, any case (repeat it); default every place.",
+)
+@click.option("--history", is_flag=True, help="Each place's holder intervals, with their sources.")
+@_format_option
+@_out_option
+@_timeline_options
+@_data_option
+def places(
+    date: pd.Timestamp | None,
+    names: tuple[str, ...],
+    history: bool,
+    fmt: str,
+    out: str,
+    data: Path | None,
+    **tl_options: Any,
+) -> None:
+    """Holders of places on a day (ControlTimeline.places_at), or --history (place_intervals)."""
+    ds = _load(data)
+    tl = _timeline(ds, **tl_options)
+    if history:
+        if date is not None:
+            raise click.BadParameter(
+                "--history lists every day: drop --date", param_hint="'--date'"
+            )
+        frame = pd.DataFrame(tl.place_intervals(list(names) or None).drop(columns="geometry"))
+        emit(frame, fmt, out, title="Holders over time", meta={"as_of": tl.as_of})
+        return
+    day = _in_range(ds, date, as_of=tl.as_of) if date is not None else tl.as_of
+    at = tl.places_at(day)
+    if names:
+        at = at.loc[[tl.resolve(name) for name in names]]
+    frame = pd.DataFrame(at.drop(columns="geometry")).reset_index(drop=True)
+    frame.insert(len(frame.columns), "lon", at.geometry.x.round(6).to_numpy())
+    frame.insert(len(frame.columns), "lat", at.geometry.y.round(6).to_numpy())
+    emit(frame, fmt, out, title=f"Places on {day.date()}", meta={"date": day})
 
 
 # --------------------------------------------------------------------------- series
