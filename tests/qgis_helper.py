@@ -21,36 +21,63 @@ import sys
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from qgis.core import (
-    QgsApplication,
-    QgsDateTimeRange,
-    QgsExpressionContext,
-    QgsExpressionContextUtils,
-    QgsFeatureRequest,
-    QgsMapRendererParallelJob,
-    QgsMapSettings,
-    QgsPalettedRasterRenderer,
-    QgsProject,
-    QgsRasterLayer,
-    QgsUnitTypes,
-    QgsVectorLayer,
-    QgsVectorLayerTemporalContext,
-)
-from qgis.PyQt.QtCore import QDateTime, QSize, Qt
-from qgis.PyQt.QtGui import QColor
+try:
+    from qgis.core import (
+        QgsApplication,
+        QgsDateTimeRange,
+        QgsExpressionContext,
+        QgsExpressionContextUtils,
+        QgsFeatureRequest,
+        QgsMapLayer,
+        QgsMapRendererParallelJob,
+        QgsMapSettings,
+        QgsPalettedRasterRenderer,
+        QgsProject,
+        QgsRasterLayer,
+        QgsUnitTypes,
+        QgsVectorLayer,
+        QgsVectorLayerTemporalContext,
+    )
+    from qgis.PyQt.QtCore import QDateTime, QSize, Qt
+    from qgis.PyQt.QtGui import QColor
+except ModuleNotFoundError:
+    # pytest's doctest collection imports every module under tests/ in the venv,
+    # which has no QGIS; the script itself only runs under /usr/bin/python3.
+    if __name__ == "__main__":
+        raise
 
 
 def _day(text: str) -> QDateTime:
     return QDateTime.fromString(text + "T00:00:00", Qt.ISODate)
 
 
-def _settings(layer: QgsVectorLayer, start: str, end: str) -> QgsMapSettings:
+def _map(layer: QgsMapLayer, size: int) -> QgsMapSettings:
+    """A white map of ``size`` pixels square over the whole layer."""
     settings = QgsMapSettings()
     settings.setLayers([layer])
     settings.setDestinationCrs(layer.crs())
     settings.setExtent(layer.extent())
-    settings.setOutputSize(QSize(400, 400))
+    settings.setOutputSize(QSize(size, size))
     settings.setBackgroundColor(QColor(255, 255, 255))
+    return settings
+
+
+def _pixels(settings: QgsMapSettings) -> dict[str, int]:
+    """Render the map; count every other pixel's colour."""
+    job = QgsMapRendererParallelJob(settings)
+    job.start()
+    job.waitForFinished()
+    image = job.renderedImage()
+    counts: dict[str, int] = {}
+    for y in range(0, image.height(), 2):
+        for x in range(0, image.width(), 2):
+            name = QColor(image.pixel(x, y)).name()
+            counts[name] = counts.get(name, 0) + 1
+    return counts
+
+
+def _settings(layer: QgsVectorLayer, start: str, end: str) -> QgsMapSettings:
+    settings = _map(layer, 400)
     settings.setIsTemporal(True)
     settings.setTemporalRange(QgsDateTimeRange(_day(start), _day(end), True, False))
     context = QgsExpressionContext(QgsExpressionContextUtils.globalProjectLayerScopes(layer))
@@ -69,19 +96,6 @@ def _shown(layer: QgsVectorLayer, start: str, end: str) -> list[list[str]]:
     if expression:
         request.setFilterExpression(expression)
     return [[f["zone_id"], f["actor"]] for f in layer.getFeatures(request)]
-
-
-def _render(layer: QgsVectorLayer, start: str, end: str) -> dict[str, int]:
-    job = QgsMapRendererParallelJob(_settings(layer, start, end))
-    job.start()
-    job.waitForFinished()
-    image = job.renderedImage()
-    counts: dict[str, int] = {}
-    for y in range(0, image.height(), 2):
-        for x in range(0, image.width(), 2):
-            name = QColor(image.pixel(x, y)).name()
-            counts[name] = counts.get(name, 0) + 1
-    return counts
 
 
 def _describe(layer: QgsVectorLayer) -> dict[str, object]:
@@ -141,7 +155,7 @@ def vector(path: str, request_file: str) -> dict[str, object]:
         if layer.name() == "control_intervals":
             out["frames"] = [_shown(layer, start, end) for start, end in request["frames"]]
             if "render" in request:
-                out["render"] = _render(layer, *request["render"])
+                out["render"] = _pixels(_settings(layer, *request["render"]))
     return out
 
 
@@ -162,23 +176,7 @@ def raster(path: str) -> dict[str, object]:
         per_band = []
         for band in range(1, layer.bandCount() + 1):
             layer.setRenderer(QgsPalettedRasterRenderer(layer.dataProvider(), band, classes))
-            settings = QgsMapSettings()
-            settings.setLayers([layer])
-            settings.setDestinationCrs(layer.crs())
-            settings.setExtent(layer.extent())
-            settings.setOutputSize(QSize(200, 200))
-            settings.setBackgroundColor(QColor(255, 255, 255))
-            job = QgsMapRendererParallelJob(settings)
-            job.start()
-            job.waitForFinished()
-            image = job.renderedImage()
-            colours = sorted(
-                {
-                    QColor(image.pixel(x, y)).name()
-                    for y in range(0, image.height(), 2)
-                    for x in range(0, image.width(), 2)
-                }
-            )
+            colours = sorted(_pixels(_map(layer, 200)))
             per_band.append({"band": layer.renderer().band(), "colours": colours})
         out["per_band"] = per_band
     return out
