@@ -30,8 +30,12 @@ from territory.timeline import ControlTimeline
 
 HELPER = Path(__file__).with_name("qgis_helper.py")
 SYSTEM_PYTHON = Path("/usr/bin/python3")
-#: Three days: the eve of Operation 1027, mid-offensive, the data's last day.
-DAYS = ["2023-10-26", "2024-01-15", "2025-12-23"]
+#: Three days: the eve of Operation 1027, mid-offensive, and the data's last day.
+DAYS = ["2023-10-26", "2024-01-15", "as-of"]
+
+
+def _day_of(tl: ControlTimeline, name: str) -> str:
+    return tl.as_of.date().isoformat() if name == "as-of" else name
 
 
 def _has_qgis() -> bool:
@@ -76,7 +80,8 @@ def seen(timeline: ControlTimeline, tmp_path_factory: pytest.TempPathFactory) ->
     folder = tmp_path_factory.mktemp("qgis")
     gpkg = write_geopackage(timeline, folder / "territory.gpkg")
     day = pd.Timedelta(days=1)
-    frames = [[d, (pd.Timestamp(d) + day).date().isoformat()] for d in DAYS]
+    days = [_day_of(timeline, d) for d in DAYS]
+    frames = [[d, (pd.Timestamp(d) + day).date().isoformat()] for d in days]
     frames += [
         [w.date().isoformat(), (w + 7 * day).date().isoformat()] for w in _week_starts(timeline)
     ]
@@ -143,7 +148,7 @@ def test_features_shown_on_a_day_are_the_librarys(
 ) -> None:
     shown = seen["frames"][index]
     assert len(shown) == len(timeline.zones)
-    assert dict(shown) == _holders(timeline, DAYS[index])
+    assert dict(shown) == _holders(timeline, _day_of(timeline, DAYS[index]))
 
 
 def test_a_week_frame_shows_each_zone_once_with_its_holder_on_the_first_day(
