@@ -706,7 +706,7 @@ def test_trade_series_csv_holds_the_hand_worked_days(norland: Path) -> None:
     assert done.returncode == 0, done.stderr
     series = pd.read_csv(io.StringIO(done.stdout), parse_dates=["date"]).set_index("date")
     for day in ("2024-06-25", "2024-10-10"):
-        got = series.loc[pd.Timestamp(day), ["value", "low", "high"]].tolist()
+        got = series.loc[pd.Timestamp(day), ["value", "low", "high"]].to_numpy().tolist()
         assert got == pytest.approx(TRADE[day, "held"])
 
 

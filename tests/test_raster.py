@@ -48,7 +48,7 @@ def squares() -> gpd.GeoDataFrame:
             "zone_id": ["west", "west", "east"],
             "actor": ["SAC", "TNLA", "MNDAA"],
             "valid_from": pd.to_datetime(["2023-10-26", "2023-11-12", "2023-10-26"]),
-            "valid_to": pd.to_datetime(["2023-11-12", None, None]),
+            "valid_to": pd.to_datetime(pd.Series(["2023-11-12", None, None])),
         },
         geometry=[west, west, east],
         crs="EPSG:4326",
@@ -92,7 +92,9 @@ def test_hand_made_raster_reads_back(squares: gpd.GeoDataFrame, crs: str, tmp_pa
 
 def test_holder_codes_outside_intervals_are_nodata(squares: gpd.GeoDataFrame) -> None:
     codes = actor_code_table(["SAC", "MNDAA", "TNLA"])
-    before = holder_codes(squares, ["west", "east", "nowhere"], ["2023-10-25"], codes)
+    before = holder_codes(
+        squares, ["west", "east", "nowhere"], pd.to_datetime(["2023-10-25"]), codes
+    )
     assert before.tolist() == [[0, 0, 0]]
 
 

@@ -93,7 +93,7 @@ def in_window(events: pd.DataFrame, date: object, *, days: int) -> pd.DataFrame:
     """
     if days < 0:
         raise TerritoryError(f"days: {days!r}; expected a whole number >= 0")
-    end = pd.Timestamp(date).normalize()
+    end = pd.Timestamp(date).normalize()  # type: ignore[arg-type]  # any date-like
     start = end - pd.Timedelta(days=days)
     dates = pd.to_datetime(events["date"])
     return events[(dates > start) & (dates <= end)]

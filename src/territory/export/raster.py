@@ -403,7 +403,7 @@ def zone_codes(
 
 def write_geotiff(
     tl: ControlTimeline,
-    dates: Iterable[object],
+    dates: Any,
     path: str | Path,
     *,
     resolution_m: float = 1000.0,
