@@ -812,7 +812,9 @@ BAD_VALUES: dict[str, list[str]] = {
 COMMAND_OPTIONS: dict[str, list[str]] = {
     "summary": ["--date", "--format", "--townships", "--known-by", "--model", "--origin", "--data"],
     "crossings": ["--date", "--format", "--known-by", "--model", "--origin", "--data"],
-    "map": ["--date", "--events-days", "--tiles", "--known-by", "--model", "-o", "--data"],
+    "map": [
+        "--date", "--events-days", "--tiles", "--origin", "--known-by", "--model", "-o", "--data",
+    ],
     "animate": ["--start", "--end", "--freq", "--tiles", "--model", "-o", "--data"],
     "export": ["--start", "--end", "--freq", "--known-by", "--model", "-o", "--data"],
     "series": [

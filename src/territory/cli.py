@@ -582,6 +582,7 @@ def crossings(
     help="Show the events of this many days up to --date.",
 )
 @_tiles_option
+@_origin_option
 @_timeline_options
 @_data_option
 def map_(
@@ -589,6 +590,7 @@ def map_(
     out: Path,
     events_days: int,
     tiles: str | None,
+    origin: str | None,
     data: Path | None,
     **tl_options: Any,
 ) -> None:
@@ -598,7 +600,12 @@ def map_(
     ds = _load(data)
     tl = _timeline(ds, **tl_options)
     day = _in_range(ds, date, as_of=tl.as_of) if date is not None else tl.as_of
-    save_map(control_map(tl, day, events_days=events_days, **_tiles(tiles)), out)
+    if origin is not None and origin not in ds.places.index:
+        # The map would only say "trade share unavailable": a typo deserves an error.
+        raise click.BadParameter(
+            f"{origin!r} is not a place id of the dataset", param_hint="'--origin'"
+        )
+    save_map(control_map(tl, day, events_days=events_days, origin=origin, **_tiles(tiles)), out)
     _note(f"wrote {out}")
 
 
