@@ -1,19 +1,21 @@
 """An export for QGIS: the whole timeline as a GeoPackage, plus GeoJSON and a GeoTIFF.
 
-Open ``OUT_DIR/territory.gpkg`` in QGIS and drag its layers in:
+Open ``OUT_DIR/territory.gpkg`` in QGIS's Browser and double-click the
+project ``territory`` inside it (or *Project → Open From → GeoPackage*): the
+layers open styled in the actors' colours, and the Temporal Controller plays
+the timeline week by week.  Its layers:
 
-- ``control_intervals``: one polygon per zone and holder interval.  In the
-  layer's Properties → Temporal, choose "Separate fields for start and end
-  date/time" with ``valid_from`` and ``valid_to``; then play the Temporal
-  Controller.  An empty ``valid_to`` means the interval is still open on the
-  as-of date.
+- ``control_intervals``: one polygon per zone and holder interval
+  (``valid_from``, ``valid_to``; an empty ``valid_to`` means the interval is
+  still open on the as-of date).
 - ``places``, ``crossings`` (with their holder intervals), ``events`` (with
   their sources) and ``changes``.
 
 ``control_2024-08-10.geojson`` is one day's control polygons in RFC 7946
 GeoJSON, for web maps; ``control_quarterly.tif`` holds one band of actor codes
-for the eve of the offensive and one for the first day of each quarter, with a
-colour table (the code → actor table is in its metadata).
+for the eve of the offensive and one for the first day of each quarter; the
+code → actor table is in its metadata and ``control_quarterly.qml`` beside it
+makes QGIS draw every band in the actors' colours.
 
 Run it with::
 

@@ -8,6 +8,7 @@ hand from that script's tables, not by the code under test.
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import os
@@ -393,7 +394,7 @@ def test_map_writes_a_leaflet_page(norland: Path, tmp_path: Path) -> None:
     out = tmp_path / "map.html"
     done = run("map", "--data", norland, "--date", "2024-06-25", "-o", out)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == f"wrote {out}"
+    assert (done.stdout, done.stderr.strip()) == ("", f"wrote {out}")
     html = out.read_text(encoding="utf-8")
     assert "L.map(" in html
     assert "2024-06-25" in html
@@ -414,7 +415,7 @@ def test_animate_writes_one_step_per_month_plus_both_ends(norland: Path, tmp_pat
     result = invoke("animate", "--data", norland, "--freq", "MS", "-o", out)
     assert result.exit_code == 0, result.output
     # 2024-04-30 (baseline), the first of May ... December (8 steps), 2024-12-31 (as-of)
-    assert result.stdout.strip() == f"wrote {out} (10 steps)"
+    assert (result.stdout, result.stderr.strip()) == ("", f"wrote {out} (10 steps)")
     assert "L.map(" in out.read_text(encoding="utf-8")
 
 
@@ -425,7 +426,14 @@ def test_export_geopackage_has_the_timeline_layers(norland: Path, tmp_path: Path
     result = invoke("export", "--data", norland, "-o", out)  # the format from the extension
     assert result.exit_code == 0, result.output
     names = [name for name, _ in pyogrio.list_layers(out)]
-    assert names == ["control_intervals", "places", "crossings", "events", "changes"]
+    assert names == [
+        "control_intervals",
+        "places",
+        "crossings",
+        "events",
+        "changes",
+        "layer_styles",
+    ]
     places = pyogrio.read_dataframe(out, layer="places")
     assert len(places) == 8
 
@@ -469,6 +477,18 @@ def test_export_geotiff_one_band_per_date(norland: Path, tmp_path: Path) -> None
     with rasterio.open(out) as raster:
         assert raster.count == 4
         assert raster.descriptions == ("2024-05-01", "2024-06-01", "2024-07-01", "2024-08-01")
+    assert out.with_suffix(".qml").is_file()  # its QGIS style
+
+
+def test_export_netcdf_time_cube(norland: Path, tmp_path: Path) -> None:
+    xr = pytest.importorskip("xarray", reason="the territory[cube] extra is not installed")
+    out = tmp_path / "norland.nc"
+    done = run("export", "--data", norland, "--start", "2024-05-01", "--freq", "MS", "-o", out)
+    assert done.returncode == 0, done.stderr
+    with xr.open_dataset(out, decode_coords="all") as cube:
+        days = [str(t)[:10] for t in cube["time"].to_numpy()]
+    # From 2024-05-01 to the as-of date 2024-12-31: 8 month starts and the end.
+    assert days[0] == "2024-05-01" and days[-1] == "2024-12-31" and len(days) == 9
 
 
 @pytest.mark.parametrize(
@@ -530,8 +550,8 @@ def test_progress_bar_on_a_terminal(norland: Path, tmp_path: Path) -> None:
 def test_no_progress_bar_when_piped(norland: Path, tmp_path: Path) -> None:
     done = run(*SNAPSHOTS, "--data", norland, "-o", tmp_path / "daily.geojson")
     assert done.returncode == 0, done.stderr
-    assert done.stderr == ""
-    assert done.stdout.strip() == f"wrote {tmp_path / 'daily.geojson'}"
+    assert done.stdout == ""
+    assert done.stderr.strip() == f"wrote {tmp_path / 'daily.geojson'}"  # no progress bar
 
 
 # ---------------------------------------------------------------------- the main job
@@ -662,3 +682,184 @@ def test_summary_with_mimu_townships_on_the_embedded_data() -> None:
     counts = {r["side"]: r["townships"] for r in json.loads(result.stdout)["townships"]}
     assert sum(counts.values()) == pyogrio.read_info(townships)["features"]
     assert set(counts) <= {"junta", "resistance", "neutral"}
+
+
+# ---------------------------------------------------------------------- series, changes, trade
+@pytest.mark.parametrize(("day", "basis"), sorted(TRADE))
+def test_trade_on_a_day_matches_the_hand_worked_share(norland: Path, day: str, basis: str) -> None:
+    result = invoke("trade", "--data", norland, "--date", day, "--basis", basis, "-o", "-")
+    assert result.exit_code == 0, result.output
+    csv_result = invoke(
+        "trade", "--data", norland, "--date", day, "--basis", basis, "--format", "json"
+    )
+    (row,) = json.loads(csv_result.stdout)["rows"]
+    assert (row["value"], row["low"], row["high"]) == pytest.approx(TRADE[day, basis])
+    assert row["denominator_usd"] == pytest.approx(100e6)
+    assert result.stdout.splitlines()[0].startswith(f"{TRADE[day, basis][0]:.1%}")
+
+
+def test_trade_series_csv_holds_the_hand_worked_days(norland: Path) -> None:
+    done = run(
+        "trade", "--data", norland, "--start", "2024-06-25", "--end", "2024-10-10",
+        "--freq", "D", "--format", "csv",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    series = pd.read_csv(io.StringIO(done.stdout), parse_dates=["date"]).set_index("date")
+    for day in ("2024-06-25", "2024-10-10"):
+        got = series.loc[pd.Timestamp(day), ["value", "low", "high"]].to_numpy().tolist()
+        assert got == pytest.approx(TRADE[day, "held"])
+
+
+@pytest.mark.parametrize("day", sorted(HOLDERS))
+def test_series_places_by_actor_counts_the_hand_worked_holders(norland: Path, day: str) -> None:
+    result = invoke(
+        "series", "--data", norland, "--start", day, "--end", day, "--freq", "D",
+        "--by", "actor", "--measure", "places", "--format", "json",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    (row,) = json.loads(result.stdout)["rows"]
+    assert row.pop("date") == day
+    assert {actor: n for actor, n in row.items() if n} == HOLDERS[day]
+
+
+def test_series_area_adds_up_to_the_province(norland: Path, tmp_path: Path) -> None:
+    out = tmp_path / "area.csv"
+    done = run("series", "--data", norland, "--freq", "MS", "--format", "csv", "-o", out)
+    assert done.returncode == 0, done.stderr
+    assert (done.stdout, done.stderr.strip()) == ("", f"wrote {out}")
+    series = pd.read_csv(out, index_col="date")
+    assert series.sum(axis=1).to_numpy() == pytest.approx(province_km2(), rel=5e-3)
+
+
+def test_changes_between_the_hand_worked_days(norland: Path) -> None:
+    result = invoke(
+        "changes", "--data", norland, "--from", "2024-06-25", "--to", "2024-10-10",
+        "--format", "json",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)["rows"]
+    # NAF loses dunmore (and its gate) to ELF; the militia CMV hands carrow over.
+    moved = {p: (r["from_actor"], r["to_actor"]) for r in rows for p in r["places"].split(";")}
+    assert moved.get("dunmore") == ("NAF", "ELF")
+    assert all(a != b for a, b in moved.values())
+
+
+@pytest.mark.parametrize("day", sorted(HOLDERS))
+def test_places_on_a_day_counts_the_hand_worked_holders(norland: Path, day: str) -> None:
+    done = run("places", "--data", norland, "--date", day, "--format", "csv")
+    assert done.returncode == 0, done.stderr
+    table = pd.read_csv(io.StringIO(done.stdout))
+    assert table["holder"].value_counts().to_dict() == HOLDERS[day]
+
+
+def test_places_history_of_one_place(norland: Path) -> None:
+    result = invoke("places", "--data", norland, "--place", "Brindle Hill Camp", "--history",
+                    "--format", "json")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)["rows"]
+    # hill_camp: NAF from the baseline, ELF from e03 (2024-06-01 in the guide's data).
+    assert [r["holder"] for r in rows] == ["NAF", "ELF"]
+    assert rows[0]["valid_to"] == rows[1]["valid_from"]
+    assert rows[-1]["valid_to"] is None
+
+
+def test_global_options_after_the_subcommand(norland: Path) -> None:
+    before = run("-v", "--data", norland, "summary", "--date", "2024-06-25")
+    after = run("summary", "--date", "2024-06-25", "--data", norland, "--verbose")
+    assert before.returncode == after.returncode == 0, (before.stderr, after.stderr)
+    assert before.stdout == after.stdout
+    assert "INFO: loaded" in before.stderr and "INFO: loaded" in after.stderr
+
+
+def test_known_by_drops_later_reports(norland: Path) -> None:
+    early = invoke("summary", "--data", norland, "--known-by", "2024-06-01", "--format", "json")
+    assert early.exit_code == 0, early.output
+    assert json.loads(early.stdout)["date"] == "2024-06-01"  # the timeline ends there
+
+
+def test_map_unknown_tiles_is_a_usage_error(norland: Path, tmp_path: Path) -> None:
+    done = run("map", "--data", norland, "--tiles", "nosuchtiles", "-o", tmp_path / "m.html")
+    assert done.returncode == 2
+    assert_one_line_error(done.stderr, "--tiles", "nosuchtiles")
+    assert not (tmp_path / "m.html").exists()
+
+
+# ---------------------------------------------------------------------- no input gives a traceback
+#: Bad values for each option: malformed, of the wrong kind, or out of the data's range.
+BAD_VALUES: dict[str, list[str]] = {
+    "--date": ["2024-13-01", "yesterday", "1900-01-01"],
+    "--start": ["2024-02-30", "2099-01-01"],
+    "--end": ["24-01-01", "1900-01-01"],
+    "--from": ["soon", "2099-01-01"],
+    "--to": ["2024/01/01", "1900-01-01"],
+    "--known-by": ["later", "1900-01-01"],
+    "--format": ["xml"],
+    "--townships": ["{missing}", "{not_townships}"],
+    "--model": ["voronoi", "seat"],
+    "--origin": ["atlantis"],
+    "--data": ["{missing}", "{empty_dir}"],
+    "--freq": ["fortnightly", "-1D", "0W"],
+    "--by": ["township"],
+    "--measure": ["people", "population"],
+    "--side": ["martians"],
+    "--basis": ["reach"],
+    "--denominator": ["galaxy"],
+    "--reference-period": ["FY1066"],
+    "--events-days": ["-3", "many"],
+    "--tiles": ["nosuchtiles"],
+    "-o": ["{missing}/out.file"],
+}
+COMMAND_OPTIONS: dict[str, list[str]] = {
+    "summary": ["--date", "--format", "--townships", "--known-by", "--model", "--origin", "--data"],
+    "crossings": ["--date", "--format", "--known-by", "--model", "--origin", "--data"],
+    "map": [
+        "--date", "--events-days", "--tiles", "--origin", "--known-by", "--model", "-o", "--data",
+    ],
+    "animate": ["--start", "--end", "--freq", "--tiles", "--model", "-o", "--data"],
+    "export": ["--start", "--end", "--freq", "--known-by", "--model", "-o", "--data"],
+    "series": [
+        "--start", "--end", "--freq", "--by", "--measure", "--format", "--known-by",
+        "--model", "--townships", "-o", "--data",
+    ],
+    "changes": ["--from", "--to", "--format", "--known-by", "--model", "-o", "--data"],
+    "trade": [
+        "--date", "--start", "--end", "--freq", "--side", "--basis", "--denominator",
+        "--reference-period", "--format", "--origin", "--known-by", "--model", "-o", "--data",
+    ],
+    "demo": ["--origin", "--data"],
+}  # fmt: skip
+COMMAND_OPTIONS["places"] = ["--date", "--place", "--format", "--known-by", "--model", "--data"]
+BAD_VALUES["--place"] = ["atlantis"]
+#: Options a command needs to reach the option under test.
+NEEDS = {"export": ["-o", "{tmp}/x.gpkg"], "series": [], "trade": [], "places": []}
+CASES_BAD = [
+    (command, option, value)
+    for command, options in COMMAND_OPTIONS.items()
+    for option in options
+    for value in BAD_VALUES[option]
+]
+
+
+@pytest.mark.parametrize(("command", "option", "value"), CASES_BAD)
+def test_bad_values_give_one_line_and_no_traceback(
+    norland: Path, tmp_path: Path, command: str, option: str, value: str
+) -> None:
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "not_townships.geojson").write_text("{}", encoding="utf-8")
+    fill = {
+        "missing": str(tmp_path / "no_such"),
+        "empty_dir": str(tmp_path / "empty"),
+        "not_townships": str(tmp_path / "not_townships.geojson"),
+        "tmp": str(tmp_path),
+    }
+    args = [command, option, value.format(**fill)]
+    if option != "--data":
+        args += ["--data", str(norland)]
+    if option != "-o":
+        args += [a.format(**fill) for a in NEEDS.get(command, ["-o", "{tmp}/out.html"])]
+    if command == "demo" and option != "--data":
+        args += ["--out", str(tmp_path / "demo")]
+    result = CliRunner().invoke(main, args, catch_exceptions=False)
+    assert result.exit_code in (1, 2), (args, result.output)
+    assert_one_line_error(result.stderr)
+    assert "Traceback" not in result.output

@@ -120,7 +120,14 @@ def test_qgis_export(tmp_path: Path) -> None:
     run_example("qgis_export.py", tmp_path)
     out = tmp_path / "out"
     layers = [name for name, _ in pyogrio.list_layers(out / "territory.gpkg")]
-    assert layers == ["control_intervals", "places", "crossings", "events", "changes"]
+    assert layers == [
+        "control_intervals",
+        "places",
+        "crossings",
+        "events",
+        "changes",
+        "layer_styles",
+    ]
     doc = json.loads((out / "control_2024-08-10.geojson").read_text(encoding="utf-8"))
     assert doc["type"] == "FeatureCollection" and "crs" not in doc
     with rasterio.open(out / "control_quarterly.tif") as raster:

@@ -63,7 +63,7 @@ def hand_layer() -> gpd.GeoDataFrame:
             "zone_id": ["lashio", "hsenwi"],
             "actor": ["MNDAA", "TNLA"],
             "valid_from": pd.to_datetime(["2024-08-03", "2023-12-26"]),
-            "valid_to": pd.to_datetime(["2025-04-22", None]),
+            "valid_to": pd.to_datetime(pd.Series(["2025-04-22", None])),
             "area_km2": [123.4, np.nan],
         },
         geometry=[polygon, shapely.affinity.translate(polygon, 1.0, 0.0)],
@@ -107,6 +107,7 @@ def test_geojson_is_read_by_gdal(hand_layer: gpd.GeoDataFrame, tmp_path: Path) -
     polygons = [shapely.from_wkt(line.strip()) for line in full.splitlines() if "POLYGON" in line]
     assert len(polygons) == 2
     for polygon in polygons:
+        assert isinstance(polygon, Polygon)
         assert polygon.exterior.is_ccw
         assert not polygon.interiors[0].is_ccw
     numbers = re.findall(r"-?\d+\.(\d+)", " ".join(p.wkt for p in polygons))

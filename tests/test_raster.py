@@ -10,7 +10,10 @@ that cell size cannot decide the answer.
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 from pathlib import Path
+from xml.etree import ElementTree
 
 import geopandas as gpd
 import numpy as np
@@ -19,6 +22,7 @@ import pytest
 import rasterio
 from shapely.geometry import Point, box
 
+from browser.harness import require
 from export_cases import CASES, build
 from territory.crs import MYANMAR_ALBERS
 from territory.errors import DateRangeError
@@ -26,6 +30,7 @@ from territory.export import write_geotiff
 from territory.export.raster import (
     actor_code_table,
     holder_codes,
+    raster_style_path,
     rasterize_zones,
     write_code_raster,
 )
@@ -43,7 +48,7 @@ def squares() -> gpd.GeoDataFrame:
             "zone_id": ["west", "west", "east"],
             "actor": ["SAC", "TNLA", "MNDAA"],
             "valid_from": pd.to_datetime(["2023-10-26", "2023-11-12", "2023-10-26"]),
-            "valid_to": pd.to_datetime(["2023-11-12", None, None]),
+            "valid_to": pd.to_datetime(pd.Series(["2023-11-12", None, None])),
         },
         geometry=[west, west, east],
         crs="EPSG:4326",
@@ -67,8 +72,13 @@ def test_hand_made_raster_reads_back(squares: gpd.GeoDataFrame, crs: str, tmp_pa
         assert src.nodata == 0
         table = json.loads(src.tags()["ACTOR_CODES"])
         assert table == {"1": "SAC", "2": "MNDAA", "3": "TNLA"}
-        assert src.colormap(1)[1] == (0x4D, 0x4D, 0x33, 255)
-        assert src.colormap(1)[3] == (0x00, 0x9E, 0x73, 255)
+        # A stack's colours travel in the ACTOR_COLOURS tag and the QGIS style
+        # (a TIFF colour table is for one-band files: test_one_band_file_...).
+        assert json.loads(src.tags()["ACTOR_COLOURS"]) == {
+            "1": "#4d4d33",
+            "2": "#d55e00",
+            "3": "#009e73",
+        }
         expected_epsg = 4326 if crs == "EPSG:4326" else None
         assert src.crs.to_epsg() == expected_epsg
         if expected_epsg is None:
@@ -82,7 +92,9 @@ def test_hand_made_raster_reads_back(squares: gpd.GeoDataFrame, crs: str, tmp_pa
 
 def test_holder_codes_outside_intervals_are_nodata(squares: gpd.GeoDataFrame) -> None:
     codes = actor_code_table(["SAC", "MNDAA", "TNLA"])
-    before = holder_codes(squares, ["west", "east", "nowhere"], ["2023-10-25"], codes)
+    before = holder_codes(
+        squares, ["west", "east", "nowhere"], pd.to_datetime(["2023-10-25"]), codes
+    )
     assert before.tolist() == [[0, 0, 0]]
 
 
@@ -164,3 +176,61 @@ def test_one_date_as_a_string(timeline: ControlTimeline, tmp_path: Path) -> None
     ) as src:
         assert src.count == 1
         assert src.descriptions == (day,)
+
+
+def _palette(qml: Path) -> dict[int, tuple[str, str]]:
+    root = ElementTree.parse(qml).getroot()
+    renderer = root.find("pipe/rasterrenderer")
+    assert renderer is not None and renderer.get("type") == "paletted"
+    return {
+        int(e.get("value", "")): (e.get("label", ""), e.get("color", ""))
+        for e in renderer.iter("paletteEntry")
+    }
+
+
+def test_one_band_file_has_the_actor_colour_table(
+    timeline: ControlTimeline, tmp_path: Path
+) -> None:
+    path = write_geotiff(timeline, timeline.as_of, tmp_path / "one.tif", resolution_m=8000)
+    colours = timeline.dataset.actors["colour"].to_dict()
+    with rasterio.open(path) as src:
+        table = {int(k): v for k, v in json.loads(src.tags()["ACTOR_CODES"]).items()}
+        colormap = src.colormap(1)
+    for code, actor in table.items():
+        assert "#{:02x}{:02x}{:02x}".format(*colormap[code][:3]) == colours[actor].lower()
+    assert colormap[0][3] == 0  # no data is transparent
+
+
+@pytest.mark.parametrize("bands", [3, 5])
+def test_stack_of_many_bands_read_by_gdal(
+    timeline: ControlTimeline, tmp_path: Path, bands: int
+) -> None:
+    """gdalinfo (Debian's GDAL) sees grey-scale bands dated in order, and the QGIS style."""
+    span = pd.date_range(timeline.baseline_date, timeline.as_of, periods=bands).normalize()
+    days = [d.date().isoformat() for d in span]
+    path = write_geotiff(timeline, days, tmp_path / "stack.tif", resolution_m=8000)
+    require(shutil.which("gdalinfo") is not None, "gdalinfo missing: apt-get install gdal-bin")
+    info = json.loads(
+        subprocess.run(
+            ["gdalinfo", "-json", str(path)], capture_output=True, text=True, check=True
+        ).stdout
+    )
+    assert [b["description"] for b in info["bands"]] == days
+    # Not read as RGB(A): no band is Red, Green, Blue or Alpha.
+    assert {b["colorInterpretation"] for b in info["bands"]} <= {"Gray", "Undefined"}
+    tags = info["metadata"][""]
+    codes = {int(k): v for k, v in json.loads(tags["ACTOR_CODES"]).items()}
+    colours = timeline.dataset.actors["colour"].str.lower().to_dict()
+    assert _palette(raster_style_path(path)) == {
+        code: (actor, colours[actor]) for code, actor in codes.items()
+    }
+
+
+def test_a_failed_write_keeps_the_old_file_and_style(
+    timeline: ControlTimeline, tmp_path: Path
+) -> None:
+    path = write_geotiff(timeline, timeline.as_of, tmp_path / "keep.tif", resolution_m=8000)
+    before = (path.read_bytes(), raster_style_path(path).read_text())
+    with pytest.raises(DateRangeError):
+        write_geotiff(timeline, [timeline.as_of, "2099-01-01"], path, resolution_m=8000)
+    assert (path.read_bytes(), raster_style_path(path).read_text()) == before

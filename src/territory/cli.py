@@ -57,6 +57,7 @@ from territory.demo import (
     write_series_csv,
 )
 from territory.errors import DataError, DateFormatError, TerritoryError
+from territory.models import MODELS
 from territory.summary import (
     jsonable,
     one_line,
@@ -68,7 +69,7 @@ from territory.summary import (
 if TYPE_CHECKING:
     from territory.timeline import ControlTimeline
 
-__all__ = ["main", "parse_date"]
+__all__ = ["hoist_global_options", "main", "parse_date"]
 
 LOG = logging.getLogger("territory")
 T = TypeVar("T")
@@ -137,8 +138,57 @@ class _Day(click.ParamType):
 DAY = _Day()
 
 
+class _Freq(click.ParamType):
+    """A click parameter type for a positive pandas frequency (D, W, MS, 2W …)."""
+
+    name = "FREQ"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from pandas.tseries.frequencies import to_offset
+
+        text = str(value).strip()
+        try:
+            offset = to_offset(text)
+        except ValueError:
+            offset = None
+        if offset is None or offset.n <= 0:
+            self.fail(
+                f"{text!r} is not a positive pandas frequency: expected for example D, W, MS or 2W",
+                param,
+                ctx,
+            )
+        return text
+
+
+FREQ = _Freq()
+
+
+#: Options of the group that may also be given after the subcommand.
+_GLOBAL_FLAG = re.compile(r"^(-[vq]+|--verbose|--quiet)$")
+
+
+def hoist_global_options(args: Sequence[str]) -> list[str]:
+    """Move -v/-vv/-q and --verbose/--quiet given after the subcommand to the front.
+
+    Examples
+    --------
+    >>> hoist_global_options(["summary", "-vv", "--date", "2024-08-03"])
+    ['-vv', 'summary', '--date', '2024-08-03']
+    >>> hoist_global_options(["summary", "--", "-v"])
+    ['summary', '--', '-v']
+    """
+    args = list(args)
+    end = args.index("--") if "--" in args else len(args)
+    flags = [a for a in args[:end] if _GLOBAL_FLAG.match(a)]
+    rest = [a for a in args[:end] if not _GLOBAL_FLAG.match(a)]
+    return flags + rest + args[end:]
+
+
 class _Group(click.Group):
     """A click group whose errors end in one line on stderr, never a traceback."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, hoist_global_options(args))
 
     def main(  # type: ignore[override]
         self,
@@ -172,6 +222,9 @@ class _Group(click.Group):
             _fail(f"{what}", 1)
         except click.Abort:
             _fail("aborted", 1)
+        except (ValueError, KeyError, TypeError) as error:  # a bad value a library refused
+            LOG.debug("traceback", exc_info=True)
+            _fail(one_line(error), 1)
         sys.exit(result if isinstance(result, int) else 0)
 
 
@@ -192,9 +245,9 @@ def _configure_logging(verbose: int, quiet: int) -> None:
         handler.setFormatter(logging.Formatter("territory: %(levelname)s: %(message)s"))
         handler._territory_cli = True  # type: ignore[attr-defined]
         LOG.addHandler(handler)
-    for handler in LOG.handlers:
-        if getattr(handler, "_territory_cli", False):
-            handler.setStream(sys.stderr)  # type: ignore[attr-defined]
+    for known in LOG.handlers:
+        if getattr(known, "_territory_cli", False):
+            known.setStream(sys.stderr)  # type: ignore[attr-defined]
 
 
 def _interactive() -> bool:
@@ -251,10 +304,25 @@ def _tiles_option(function: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _tiles(name: str | None) -> dict[str, Any]:
-    """Keyword arguments for the map writers' ``tiles`` (none given: their default)."""
+    """Keyword arguments for the map writers' ``tiles`` (none given: their default).
+
+    A name folium does not know is refused here, before any work, as a usage error.
+    """
     if name is None:
         return {}
-    return {"tiles": None if name.lower() == "none" else name}
+    if name.lower() == "none":
+        return {"tiles": None}
+    import folium
+
+    try:
+        folium.TileLayer(name)
+    except (ValueError, KeyError):
+        raise click.BadParameter(
+            f"{name!r} is not a tile set folium knows: expected for example "
+            "OpenStreetMap, CartoDB positron, or 'none'",
+            param_hint="'--tiles'",
+        ) from None
+    return {"tiles": name}
 
 
 def _origin_option(function: Callable[..., Any]) -> Callable[..., Any]:
@@ -268,6 +336,9 @@ def _origin_option(function: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _load(data: Path | None) -> Dataset:
+    if data is None:  # `territory --data DIR cmd` as well as `territory cmd --data DIR`
+        ctx = click.get_current_context(silent=True)
+        data = ctx.meta.get("territory.data") if ctx is not None else None
     try:
         dataset = load_shan() if data is None else load_dataset(data)
     except DataError as error:
@@ -278,31 +349,92 @@ def _load(data: Path | None) -> Dataset:
 
 
 def _timeline(
-    dataset: Dataset, townships: Path | None = None, model: str | None = None
+    dataset: Dataset,
+    townships: Path | None = None,
+    *,
+    known_by: pd.Timestamp | None = None,
+    model: str | None = None,
 ) -> ControlTimeline:
     from territory.timeline import ControlTimeline
 
-    if townships is None:
-        return ControlTimeline(dataset, model=model)
-    return ControlTimeline(dataset, townships=read_townships(townships), model=model)
+    options: dict[str, Any] = {}
+    if townships is not None:
+        try:
+            options["townships"] = read_townships(townships)
+        except TerritoryError:
+            raise
+        except (OSError, RuntimeError, ValueError) as error:  # GDAL cannot read the file
+            raise click.BadParameter(
+                f"{townships}: not a township layer GDAL can read ({one_line(error)})",
+                param_hint="'--townships'",
+            ) from None
+    if known_by is not None:
+        options["known_by"] = _in_range(dataset, known_by, "known-by")
+    if model is not None:
+        options["model"] = model
+    return ControlTimeline(dataset, **options)
 
 
-def _in_range(dataset: Dataset, day: pd.Timestamp, name: str = "date") -> pd.Timestamp:
-    if not dataset.baseline_date <= day <= dataset.as_of:
+#: The spatial models a timeline may use (territory.models.MODELS).
+MODEL_CHOICES = MODELS
+
+
+def _timeline_options(function: Callable[..., Any]) -> Callable[..., Any]:
+    """--townships, --known-by and --model: how the timeline is built."""
+    function = click.option(
+        "--model",
+        type=click.Choice(MODEL_CHOICES),
+        default=None,
+        help="The spatial model: which ground each place commands (default: the library's).",
+    )(function)
+    function = click.option(
+        "--known-by",
+        "known_by",
+        type=DAY,
+        default=None,
+        help="Use only the events reported on or before this day (YYYY-MM-DD).",
+    )(function)
+    return click.option(
+        "--townships",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        default=None,
+        help="MIMU-style township polygons (TS_PCODE, TS; EPSG:4326): zones within "
+        "townships, township counts and census population.",
+    )(function)
+
+
+def _note(message: str) -> None:
+    """A progress or "wrote …" message: on stderr, so stdout stays the data."""
+    click.echo(message, err=True)
+
+
+def _in_range(
+    dataset: Dataset, day: pd.Timestamp, name: str = "date", as_of: pd.Timestamp | None = None
+) -> pd.Timestamp:
+    """``day``, or a usage error when it is outside [baseline, as_of] (default: the data's)."""
+    last = dataset.as_of if as_of is None else as_of
+    if not dataset.baseline_date <= day <= last:
         raise click.BadParameter(
             f"{day.date()} is outside the data: expected a day from the baseline "
-            f"{dataset.baseline_date.date()} to the as-of date {dataset.as_of.date()}",
+            f"{dataset.baseline_date.date()} to the as-of date {last.date()}",
             param_hint=f"'--{name}'",
         )
     return day
 
 
 def _dates(
-    dataset: Dataset, start: pd.Timestamp | None, end: pd.Timestamp | None, freq: str
+    dataset: Dataset,
+    start: pd.Timestamp | None,
+    end: pd.Timestamp | None,
+    freq: str,
+    as_of: pd.Timestamp | None = None,
 ) -> list[pd.Timestamp]:
     """The steps from ``start`` to ``end`` (both default to the data's range), end included."""
-    start = _in_range(dataset, start, "start") if start is not None else dataset.baseline_date
-    end = _in_range(dataset, end, "end") if end is not None else dataset.as_of
+    last = dataset.as_of if as_of is None else as_of
+    start = (
+        _in_range(dataset, start, "start", last) if start is not None else dataset.baseline_date
+    )
+    end = _in_range(dataset, end, "end", last) if end is not None else last
     if end < start:
         raise click.BadParameter(
             f"{end.date()} is before --start {start.date()}", param_hint="'--end'"
@@ -326,13 +458,23 @@ def _dates(
 @click.version_option(territory.__version__, "-V", "--version", prog_name="territory")
 @click.option("-v", "--verbose", count=True, help="More log messages (-vv for debug).")
 @click.option("-q", "--quiet", count=True, help="Fewer messages (-qq: only critical ones).")
-def main(verbose: int, quiet: int) -> None:
+@click.option(
+    "--data",
+    "data",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="A dataset directory for every subcommand (or give --data after the subcommand).",
+)
+@click.pass_context
+def main(ctx: click.Context, verbose: int, quiet: int, data: Path | None) -> None:
     """Who holds which ground, on any date, with evidence.
 
     Runs on the embedded Shan State dataset (Operation 1027 and after), or on
     your own dataset with --data DIR.  Dates are ISO days, YYYY-MM-DD.
     """
     _configure_logging(verbose, quiet)
+    if data is not None:
+        ctx.meta["territory.data"] = data
 
 
 # --------------------------------------------------------------------------- summary
@@ -341,32 +483,21 @@ def main(verbose: int, quiet: int) -> None:
 @click.option(
     "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
 )
-@click.option(
-    "--townships",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=None,
-    help="MIMU-style township polygons (TS_PCODE, TS; EPSG:4326): adds township counts.",
-)
-@click.option(
-    "--model",
-    type=click.Choice(["layered", "nearest", "seat"]),
-    default=None,
-    help="The spatial model (default: layered when there are townships, else nearest).",
-)
+@_timeline_options
 @_origin_option
 @_data_option
 def summary(
     date: pd.Timestamp | None,
     fmt: str,
     townships: Path | None,
-    model: str | None,
     origin: str | None,
     data: Path | None,
+    **tl_options: Any,
 ) -> None:
     """Holders, areas by side, township counts and the trade share on a day."""
     ds = _load(data)
-    day = _in_range(ds, date) if date is not None else ds.as_of
-    tl = _timeline(ds, townships, model)
+    tl = _timeline(ds, townships, **tl_options)
+    day = _in_range(ds, date, as_of=tl.as_of) if date is not None else tl.as_of
     result = summarise(tl, day, townships=townships is not None, origin=origin)
     if fmt == "json":
         click.echo(json.dumps(jsonable(result), indent=2, ensure_ascii=False))
@@ -384,15 +515,18 @@ def summary(
     default="table",
     show_default=True,
 )
+@_timeline_options
 @_origin_option
 @_data_option
-def crossings(date: pd.Timestamp | None, fmt: str, origin: str | None, data: Path | None) -> None:
+def crossings(
+    date: pd.Timestamp | None, fmt: str, origin: str | None, data: Path | None, **tl_options: Any
+) -> None:
     """Who holds each border crossing on a day, and whether the junta can reach it."""
     from territory.trade import crossings_at
 
     ds = _load(data)
-    day = _in_range(ds, date) if date is not None else ds.as_of
-    tl = _timeline(ds)
+    tl = _timeline(ds, **tl_options)
+    day = _in_range(ds, date, as_of=tl.as_of) if date is not None else tl.as_of
     frame = crossings_at(tl, day, origin=origin)
     table = pd.DataFrame(frame.drop(columns=frame.geometry.name))
     table.insert(len(table.columns), "lon", frame.geometry.x.round(6))
@@ -449,24 +583,37 @@ def crossings(date: pd.Timestamp | None, fmt: str, origin: str | None, data: Pat
     help="Show the events of this many days up to --date.",
 )
 @_tiles_option
+@_origin_option
+@_timeline_options
 @_data_option
 def map_(
-    date: pd.Timestamp | None, out: Path, events_days: int, tiles: str | None, data: Path | None
+    date: pd.Timestamp | None,
+    out: Path,
+    events_days: int,
+    tiles: str | None,
+    origin: str | None,
+    data: Path | None,
+    **tl_options: Any,
 ) -> None:
     """A Folium map of who holds what on a day, as one HTML file."""
     from territory.export import control_map
 
     ds = _load(data)
-    day = _in_range(ds, date) if date is not None else ds.as_of
-    tl = _timeline(ds)
-    save_map(control_map(tl, day, events_days=events_days, **_tiles(tiles)), out)
-    click.echo(f"wrote {out}")
+    tl = _timeline(ds, **tl_options)
+    day = _in_range(ds, date, as_of=tl.as_of) if date is not None else tl.as_of
+    if origin is not None and origin not in ds.places.index:
+        # The map would only say "trade share unavailable": a typo deserves an error.
+        raise click.BadParameter(
+            f"{origin!r} is not a place id of the dataset", param_hint="'--origin'"
+        )
+    save_map(control_map(tl, day, events_days=events_days, origin=origin, **_tiles(tiles)), out)
+    _note(f"wrote {out}")
 
 
 @main.command(short_help="A Folium map with a time slider.")
 @click.option("--start", type=DAY, default=None, help="First day; default: the baseline date.")
 @click.option("--end", type=DAY, default=None, help="Last day; default: the as-of date.")
-@click.option("--freq", default="W", show_default=True, help=_FREQ_HELP)
+@click.option("--freq", type=FREQ, default="W", show_default=True, help=_FREQ_HELP)
 @click.option(
     "-o",
     "--out",
@@ -477,6 +624,7 @@ def map_(
     help="The HTML file to write.",
 )
 @_tiles_option
+@_timeline_options
 @_data_option
 def animate(
     start: pd.Timestamp | None,
@@ -485,13 +633,14 @@ def animate(
     out: Path,
     tiles: str | None,
     data: Path | None,
+    **tl_options: Any,
 ) -> None:
     """A Folium map with a time slider from --start to --end."""
     from territory.export import timeline_map
 
     ds = _load(data)
-    steps = _dates(ds, start, end, freq)
-    tl = _timeline(ds)
+    tl = _timeline(ds, **tl_options)
+    steps = _dates(ds, start, end, freq, tl.as_of)
     built: dict[str, Any] = {}
     _staged(
         "animate",
@@ -506,11 +655,17 @@ def animate(
             ("HTML", lambda: save_map(built["map"], out)),
         ],
     )
-    click.echo(f"wrote {out} ({len(steps)} steps)")
+    _note(f"wrote {out} ({len(steps)} steps)")
 
 
 # --------------------------------------------------------------------------- export
-_FORMATS = {".gpkg": "gpkg", ".geojson": "geojson", ".json": "geojson", ".tif": "tif"}
+_FORMATS = {
+    ".gpkg": "gpkg",
+    ".geojson": "geojson",
+    ".json": "geojson",
+    ".tif": "tif",
+    ".nc": "netcdf",
+}
 
 
 def export_layers(
@@ -526,12 +681,13 @@ def export_layers(
     Parameters
     ----------
     tl : ControlTimeline
-    fmt : {"gpkg", "geojson", "tif"}
+    fmt : {"gpkg", "geojson", "tif", "netcdf"}
     out : Path
     steps : sequence of Timestamp, optional
         For ``geojson``: write one snapshot of the control polygons per date (a
         ``date`` column tells them apart) instead of the interval layer.  For
-        ``tif``: one band per date (default: the as-of date).  Ignored by ``gpkg``,
+        ``tif`` and ``netcdf``: one band (time step) per date (default: the as-of
+        date).  Ignored by ``gpkg``,
         which holds the whole timeline as intervals.
     label : str
         The progress bar's label.
@@ -551,7 +707,11 @@ def export_layers(
 
         layer = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=frames[0].crs)
         return Path(export.write_geojson(layer, out))
-    dates = list(steps) if steps else [tl.dataset.as_of]
+    dates = list(steps) if steps else [tl.as_of]
+    if fmt == "netcdf":
+        from territory.export.cube import write_netcdf
+
+        return Path(write_netcdf(tl, dates, out))
     _, path = _staged(
         f"GeoTIFF, {len(dates)} band(s)",
         [
@@ -562,11 +722,11 @@ def export_layers(
     return Path(path)
 
 
-@main.command(name="export", short_help="GIS layers: GeoPackage, GeoJSON or GeoTIFF.")
+@main.command(name="export", short_help="GIS layers: GeoPackage, GeoJSON, GeoTIFF or NetCDF.")
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["gpkg", "geojson", "tif"]),
+    type=click.Choice(["gpkg", "geojson", "tif", "netcdf"]),
     default=None,
     help="Default: from the extension of -o.",
 )
@@ -576,11 +736,12 @@ def export_layers(
     "out",
     type=click.Path(dir_okay=False, path_type=Path),
     required=True,
-    help="The file to write (.gpkg, .geojson or .tif).",
+    help="The file to write (.gpkg, .geojson, .tif or .nc).",
 )
 @click.option("--start", type=DAY, default=None, help="First day (geojson snapshots, tif bands).")
 @click.option("--end", type=DAY, default=None, help="Last day; default: the as-of date.")
-@click.option("--freq", default="MS", show_default=True, help=_FREQ_HELP)
+@click.option("--freq", type=FREQ, default="MS", show_default=True, help=_FREQ_HELP)
+@_timeline_options
 @_data_option
 def export_cmd(
     fmt: str | None,
@@ -589,31 +750,38 @@ def export_cmd(
     end: pd.Timestamp | None,
     freq: str,
     data: Path | None,
+    **tl_options: Any,
 ) -> None:
     """Write GIS layers: a GeoPackage for QGIS, RFC 7946 GeoJSON or a GeoTIFF.
 
     gpkg holds the whole timeline (control intervals with valid_from/valid_to,
     places, crossings, events, changes); geojson holds the control intervals,
     or one snapshot per date with --start/--end; tif holds one band of actor
-    codes per date from --start to --end (default: the as-of date only).
+    codes per date from --start to --end (default: the as-of date only), with
+    its QGIS style beside it (<name>.qml); netcdf the same codes as a time
+    cube (needs the territory[cube] extra).  The GeoPackage holds a QGIS
+    project, 'territory', that opens with the Temporal Controller ready.
     """
     if fmt is None:
         fmt = _FORMATS.get(out.suffix.lower())
         if fmt is None:
             raise click.BadParameter(
-                f"cannot tell the format from {out.name!r}: give --format gpkg, geojson or tif",
+                f"cannot tell the format from {out.name!r}: give --format gpkg, geojson, "
+                "tif or netcdf",
                 param_hint="'--format'",
             )
     if fmt == "gpkg" and (start is not None or end is not None):
         raise click.BadParameter(
-            "gpkg holds the whole timeline as intervals: --start/--end apply to geojson and tif",
+            "gpkg holds the whole timeline as intervals: --start/--end apply to geojson, "
+            "tif and netcdf",
             param_hint="'--start'",
         )
     ds = _load(data)
-    steps = _dates(ds, start, end, freq) if (start is not None or end is not None) else None
-    tl = _timeline(ds)
+    tl = _timeline(ds, **tl_options)
+    ranged = start is not None or end is not None
+    steps = _dates(ds, start, end, freq, tl.as_of) if ranged else None
     path = export_layers(tl, fmt, out, steps)
-    click.echo(f"wrote {path}")
+    _note(f"wrote {path}")
 
 
 # --------------------------------------------------------------------------- validate
@@ -744,8 +912,11 @@ def demo(out: Path, origin: str | None, data: Path | None) -> None:
         click.echo(render_ground(tl, day))
         click.echo("")
     for path in written:
-        click.echo(f"wrote {path}")
+        _note(f"wrote {path}")
 
+
+# The analysis commands (series, changes, trade) live in their own module.
+from territory import cli_analysis  # noqa: E402,F401
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -79,8 +79,8 @@ from territory.dates import day_range, parse_days, to_day
 from territory.errors import DataError, TerritoryError
 from territory.ground import Ground
 from territory.measures import MEASURES, group_series, group_table, uncertainty_shifts
-from territory.names import PlaceNames
 from territory.models import MODELS, default_model, model_zones
+from territory.names import PlaceNames
 from territory.population import known_sum, population_coverage
 from territory.replay import HOLDER_CHANGING, Holders, States, replay
 from territory.zones import check_townships
@@ -1068,6 +1068,16 @@ class ControlTimeline:
             "lag_days",
         ]
         return events[columns].reset_index(drop=True)
+
+    def to_xarray(self, dates: Any, **options: Any) -> Any:
+        """Who holds each cell on each date, as an ``xarray.DataArray`` (dims time, y, x).
+
+        See :func:`territory.export.cube.to_xarray` (options ``resolution_m``,
+        ``crs``); needs the ``territory[cube]`` extra.
+        """
+        from territory.export.cube import to_xarray
+
+        return to_xarray(self, dates, **options)
 
     def __repr__(self) -> str:
         known = f", known by {self.known_by.date()}" if self.known_by is not None else ""

@@ -41,6 +41,12 @@ from territory.crs import WGS84
 from territory.errors import TerritoryError
 from territory.export.atomic import atomic_path
 from territory.export.frames import event_points
+from territory.export.qgis_style import (
+    LayerStyle,
+    layer_styles_for,
+    write_layer_styles,
+    write_qgis_project,
+)
 
 if TYPE_CHECKING:
     from territory.timeline import ControlTimeline
@@ -255,6 +261,8 @@ def write_layers(
     path: str | Path,
     *,
     metadata: Mapping[str, str] | None = None,
+    styles: Mapping[str, LayerStyle] | None = None,
+    project: tuple[Any, Any] | None = None,
 ) -> Path:
     """Write several GeoDataFrames as the layers of one GeoPackage, atomically.
 
@@ -269,6 +277,12 @@ def write_layers(
         The ``.gpkg`` file (replaced only when every layer was written).
     metadata : mapping of str to str, optional
         Written as every layer's metadata (e.g. ``ATTRIBUTION``).
+    styles : mapping of layer name to LayerStyle, optional
+        Default QGIS styles stored in the ``layer_styles`` table
+        (:mod:`territory.export.qgis_style`).
+    project : (date, date), optional
+        With ``styles``: also store a QGIS project of the layers, its
+        Temporal Controller over this range (``qgis_style.write_qgis_project``).
 
     Returns
     -------
@@ -306,7 +320,27 @@ def write_layers(
                 dataset_options={"VERSION": "1.2"},
                 layer_metadata=dict(metadata) if metadata else None,
             )
+        if styles:
+            write_layer_styles(temporary, styles)
+            if project is not None:
+                write_qgis_project(
+                    temporary, styles, start=project[0], end=project[1], gpkg_name=Path(path).name
+                )
+        _check_written(temporary, list(layers), len(styles or {}))
     return Path(path)
+
+
+def _check_written(path: Path, names: list[str], styles: int) -> None:
+    """Read the file back before it replaces the target: every layer, every style."""
+    import pyogrio
+
+    found = {str(name) for name, _ in pyogrio.list_layers(path)}
+    missing = [name for name in names if name not in found]
+    if missing or (styles and "layer_styles" not in found):
+        raise TerritoryError(
+            f"{path.name}: layers {missing or ['layer_styles']} are missing after the write; "
+            "the existing file is kept"
+        )
 
 
 def _with_interval_columns(frame: pd.DataFrame) -> pd.DataFrame:
@@ -363,10 +397,17 @@ def write_geopackage(
 
     Layers: ``control_intervals``, ``places``, ``crossings`` (with their holder
     intervals), ``events`` and ``changes`` (see :func:`geopackage_layers`).
-    ``valid_from`` and ``valid_to`` are DateTime fields: in QGIS's Temporal
-    Controller choose "Separate fields for start and end date/time".  The end
-    is exclusive; a NULL ``valid_to`` means the interval is still open on the
+    ``valid_from`` and ``valid_to`` are DateTime fields.  The end is
+    exclusive; a NULL ``valid_to`` means the interval is still open on the
     dataset's as-of date.
+
+    Each layer carries a default QGIS style in the ``layer_styles`` table
+    (actor colours, a hatch over contested zones, labels), and the file holds
+    a QGIS project, ``territory``, of all the layers with temporal settings
+    on: open it (Browser, or *Project > Open From > GeoPackage*) and the
+    Temporal Controller animates the data in weekly frames, each showing the
+    state on its first day, open intervals ending after the as-of date (see
+    :mod:`territory.export.qgis_style`).
 
     Parameters
     ----------
@@ -380,9 +421,16 @@ def write_geopackage(
     -------
     Path
     """
+    colours = {str(a): str(c) for a, c in tl.dataset.actors["colour"].items()}
+    styles = layer_styles_for(colours, tl.as_of)
+    project = (tl.baseline_date, tl.as_of + pd.Timedelta(days=1))
     credits = (
         {"ATTRIBUTION": "; ".join(tl.dataset.attributions)} if tl.dataset.attributions else None
     )
     return write_layers(
-        geopackage_layers(tl, changes_between=changes_between), path, metadata=credits
+        geopackage_layers(tl, changes_between=changes_between),
+        path,
+        metadata=credits,
+        styles=styles,
+        project=project,
     )

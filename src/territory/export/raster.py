@@ -4,9 +4,12 @@ Each zone is rasterized once into a grid of zone numbers; each date's band is
 then a table look-up (zone number → the holder's actor code), so many dates
 cost little more than one.  Codes are ``uint8``: 0 means no data (outside every
 zone); actors are numbered from 1 in the order of the dataset's actors table.
-The file carries a colour table (the actors' colours) and the code → actor
-table in its metadata (tag ``ACTOR_CODES``, JSON, and one tag ``ACTOR_<code>``
-per actor); each band's description is its ISO date.
+The file carries the code → actor table in its metadata (tag ``ACTOR_CODES``,
+JSON, ``ACTOR_COLOURS`` and one tag ``ACTOR_<code>`` per actor); each band's
+description is its ISO date.  A one-band file has the actors' colour table;
+every file has a QGIS style beside it (``<stem>.qml``: a paletted renderer
+in the actors' colours), so QGIS shows actor colours for any band, however
+many bands the stack has.
 
 Examples
 --------
@@ -55,9 +58,11 @@ __all__ = [
     "code_lookup",
     "holder_codes",
     "open_code_raster",
+    "raster_style_path",
     "rasterize_zones",
     "write_code_raster",
     "write_geotiff",
+    "write_raster_style",
     "zone_codes",
     "zone_grid",
 ]
@@ -251,10 +256,17 @@ def open_code_raster(
 ) -> Iterator[Any]:
     """Open a GeoTIFF of actor codes for writing, atomically, with all but its pixels.
 
-    The profile (``uint8``, palette, deflate), the code → actor tags, each
-    band's date and the colour table are written; the caller writes the
-    pixels.  The file appears at ``path`` only when the block ends without an
-    error.
+    The profile (``uint8``, deflate), the code → actor tags, each band's date
+    and the colours are written; the caller writes the pixels.  The file
+    appears at ``path`` only when the block ends without an error, with its
+    QGIS style beside it (:func:`write_raster_style`).
+
+    A TIFF holds one colour table, for a one-band file: with more bands GDAL
+    drops it (bands 2 and up cannot carry one, and a 3- or 4-band palette
+    file reads as grey).  So a one-band file is a palette TIFF; a stack is
+    grey-scale (``PHOTOMETRIC=MINISBLACK``, so no tool mistakes it for RGB)
+    and its colours travel in the QGIS style (paletted renderer, any band) and
+    the ``ACTOR_COLOURS`` tag.
     """
     import rasterio
 
@@ -272,23 +284,78 @@ def open_code_raster(
         "nodata": NODATA,
         "compress": "deflate",
         "tiled": height >= 256 and width >= 256,
-        "photometric": "palette",
+        "photometric": "palette" if len(dates) == 1 else "minisblack",
+        "interleave": "band",
     }
-    colormap = {NODATA: (0, 0, 0, 0)}
-    for actor, code in codes.items():
-        colormap[code] = _rgba(colours.get(actor, "#808080"))
-    with atomic_path(path) as temporary, rasterio.open(temporary, "w", **profile) as dst:
-        dst.update_tags(
-            ACTOR_CODES=json.dumps({str(code): actor for actor, code in codes.items()}),
-            NODATA_MEANING="0 = outside every zone",
-            **{f"ACTOR_{code}": actor for actor, code in codes.items()},
-        )
-        yield dst
-        for band, date in enumerate(dates, start=1):
-            iso = pd.Timestamp(date).date().isoformat()
-            dst.set_band_description(band, iso)
-            dst.update_tags(band, DATE=iso)
-            dst.write_colormap(band, colormap)
+    rgba = {actor: _rgba(colours.get(actor, "#808080")) for actor in codes}
+    with atomic_path(path) as temporary:
+        with rasterio.open(temporary, "w", **profile) as dst:
+            if len(dates) == 1:
+                colormap = {NODATA: (0, 0, 0, 0)}
+                colormap.update({codes[actor]: value for actor, value in rgba.items()})
+                dst.write_colormap(1, colormap)
+            dst.update_tags(
+                ACTOR_CODES=json.dumps({str(code): actor for actor, code in codes.items()}),
+                ACTOR_COLOURS=json.dumps(
+                    {
+                        str(codes[a]): "#{:02x}{:02x}{:02x}".format(*value[:3])
+                        for a, value in rgba.items()
+                    }
+                ),
+                NODATA_MEANING="0 = outside every zone",
+                **{f"ACTOR_{code}": actor for actor, code in codes.items()},
+            )
+            yield dst
+            for band, date in enumerate(dates, start=1):
+                iso = pd.Timestamp(date).date().isoformat()
+                dst.set_band_description(band, iso)
+                dst.update_tags(band, DATE=iso)
+        _check_raster(temporary, len(dates))
+    write_raster_style(path, codes, colours)
+
+
+def _check_raster(path: Path, bands: int) -> None:
+    """Read the file back before it replaces the target."""
+    import rasterio
+
+    with rasterio.open(path) as src:
+        if src.count != bands or any(not d for d in src.descriptions):
+            raise TerritoryError(
+                f"{path.name}: {src.count} band(s) with dates {src.descriptions} after the "
+                f"write; expected {bands}; the existing file is kept"
+            )
+
+
+def raster_style_path(path: str | Path) -> Path:
+    """The QGIS style file QGIS loads by default with a raster: ``<stem>.qml`` beside it.
+
+    >>> raster_style_path("out/stack.tif").as_posix()
+    'out/stack.qml'
+    """
+    return Path(path).with_suffix(".qml")
+
+
+def write_raster_style(
+    path: str | Path, codes: Mapping[str, int], colours: Mapping[str, str]
+) -> Path:
+    """Write the paletted QGIS style of a code raster beside it (atomically).
+
+    QGIS opens a raster with the ``<stem>.qml`` next to it as its default
+    style: here a paletted renderer, one class per actor in its colour and
+    named after it, which QGIS applies to whichever band is chosen.
+
+    Returns
+    -------
+    Path
+        The ``.qml`` file.
+    """
+    from territory.export.qgis_style import raster_qml
+
+    target = raster_style_path(path)
+    classes = [(code, actor, colours.get(actor, "#808080")) for actor, code in codes.items()]
+    with atomic_path(target) as temporary:
+        temporary.write_text(raster_qml(classes), encoding="utf-8")
+    return target
 
 
 def band_dates(tl: ControlTimeline, dates: Any) -> list[pd.Timestamp]:
@@ -331,7 +398,7 @@ def zone_codes(
 
 def write_geotiff(
     tl: ControlTimeline,
-    dates: Iterable[object],
+    dates: Any,
     path: str | Path,
     *,
     resolution_m: float = 1000.0,
@@ -370,5 +437,5 @@ def write_geotiff(
     stamps = band_dates(tl, dates)
     zones, codes, by_date = zone_codes(tl, stamps)
     grid, affine, grid_crs = rasterize_zones(zones, resolution_m=resolution_m, crs=crs)
-    colours = ds.actors["colour"].to_dict()
+    colours = {str(a): str(c) for a, c in ds.actors["colour"].items()}
     return write_code_raster(grid, affine, grid_crs, by_date, stamps, codes, colours, path)
