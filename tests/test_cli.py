@@ -695,7 +695,10 @@ def test_trade_on_a_day_matches_the_hand_worked_share(norland: Path, day: str, b
     (row,) = json.loads(csv_result.stdout)["rows"]
     assert (row["value"], row["low"], row["high"]) == pytest.approx(TRADE[day, basis])
     assert row["denominator_usd"] == pytest.approx(100e6)
-    assert result.stdout.splitlines()[0].startswith(f"{TRADE[day, basis][0]:.1%}")
+    value, low, high = (100 * x for x in TRADE[day, basis])
+    assert result.stdout.splitlines()[0].startswith(  # the range leads
+        f"{low:.1f}–{high:.1f} %, central {value:.1f} %"
+    )
 
 
 def test_trade_series_csv_holds_the_hand_worked_days(norland: Path) -> None:

@@ -45,7 +45,12 @@ PAYLOAD = (
 )
 #: Text and list columns that are not free text: ids of other rows, and ids
 #: whose form the loader checks (actor ids are uppercase, so no payload fits).
-_NOT_FREE_TEXT = {("routes", "places"), ("actors", "id"), ("population", "ts_pcode")}
+_NOT_FREE_TEXT = {
+    ("routes", "places"),
+    ("actors", "id"),
+    ("population", "ts_pcode"),
+    ("claims", "party"),  # "independent" or an actor id: a code, not free text
+}
 
 TRIGGER_EVERYTHING = """
 const done = arguments[arguments.length - 1];

@@ -23,9 +23,10 @@ from pyproj import Geod, Transformer
 from export_cases import CASES, active, build
 from territory.crs import MYANMAR_ALBERS, WGS84
 from territory.errors import DateRangeError, TerritoryError
-from territory.export.palette import UNASSESSED_COLOUR, hex_to_rgb
+from territory.export.palette import CONTESTED_FILL, UNASSESSED_COLOUR, hex_to_rgb
 from territory.export.static import MAP_AXES, save_static_map, static_map
 from territory.timeline import ControlTimeline
+from territory.townships import TOWNSHIP_ATTRIBUTION
 
 
 def _day(tl: ControlTimeline) -> pd.Timestamp:
@@ -73,9 +74,14 @@ def test_size_and_not_blank(drawn) -> None:
 
 def test_every_holder_colour_is_drawn_in_the_map(drawn) -> None:
     tl, day, _, pixels = drawn
-    holders = set(active(tl.intervals(), day)["actor"])
-    colours = tl.dataset.actors["colour"].to_dict()
+    held = active(tl.intervals(), day)
+    held = held.assign(km2=held.to_crs(MYANMAR_ALBERS).area / 1e6).groupby("actor")["km2"].sum()
+    # a pixel here is about 0.3 km²: ground of 10 km² or more must show (a base's
+    # 0.5 km footprint under the layered model covers too few pixels to count)
+    holders = set(held.index[held >= 10])
+    colours = {**tl.dataset.actors["colour"].to_dict(), "CONTESTED": CONTESTED_FILL}
     frame = _map_frame(pixels)
+    assert holders
     for actor in holders:
         assert _count(frame, colours[actor]) >= 20, actor
 
@@ -96,14 +102,17 @@ def test_title_as_of_line_and_credits(drawn) -> None:
     tl, day, fig, _ = drawn
     texts = [t.get_text() for t in fig.texts]
     assert any(day.date().isoformat() in t for t in texts)
-    assert f"data as of {tl.as_of.date().isoformat()}; model: nearest" in "\n".join(texts)
+    assert f"data as of {tl.as_of.date().isoformat()}; model: {tl.model}" in "\n".join(texts)
     credits = "\n".join(texts)
     if (
         "coord_source" in tl.dataset.places
         and tl.dataset.places["coord_source"].astype(str).str.startswith("GeoNames").any()
     ):
         assert "GeoNames (www.geonames.org), CC BY 4.0" in credits
-    assert "Township boundaries" not in credits  # no townships in this timeline
+    if tl.townships is None:
+        assert "Township boundaries" not in credits
+    else:  # the embedded geoBoundaries townships must be credited (CC BY 4.0)
+        assert TOWNSHIP_ATTRIBUTION in credits
 
 
 def test_place_labels_do_not_overlap(drawn) -> None:
@@ -208,7 +217,7 @@ def test_trade_share_chart_caption_band_and_dpi(tmp_path: Path) -> None:
     assert f"Reference period of the trade weights: {period}" in texts
     sources = tl.dataset.trade.loc[tl.dataset.trade["period_label"] == period, "source"]
     assert str(sources.iloc[0]).split(" | ")[0] in texts.replace("\\$", "$").replace("\n", " ")
-    assert "model: nearest" in texts
+    assert f"model: {tl.model}" in texts
     box = fig.axes[0].get_legend()
     assert box is not None
     legend = [t.get_text() for t in box.get_texts()]
@@ -226,7 +235,7 @@ def test_area_chart_stacks_to_the_whole_study_area(tmp_path: Path) -> None:
     geod = Geod(ellps="WGS84")
     state_km2 = abs(geod.geometry_area_perimeter(tl.dataset.state.geometry.union_all())[0]) / 1e6
     assert tops * 1000 == pytest.approx(state_km2, rel=0.02)
-    assert "model: nearest" in "\n".join(t.get_text() for t in fig.texts)
+    assert f"model: {tl.model}" in "\n".join(t.get_text() for t in fig.texts)
     path = save_chart(fig, tmp_path / "area.png")
     assert Image.open(path).size == (1800, 1000)
 

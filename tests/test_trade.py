@@ -841,9 +841,9 @@ def test_the_chart_leads_with_the_band_and_names_period_and_source(
     with Image.open(png) as image:
         assert min(image.info["dpi"]) >= 199.9
         pixels = np.asarray(image.convert("RGB")).reshape(-1, 3).astype(int)
-    # the band (orange, drawn at 55 % over white) covers more of the plot than the line
-    band = (np.abs(pixels - [234, 166, 115]) < 12).all(axis=1).sum()
-    line = (np.abs(pixels - [51, 51, 51]) < 12).all(axis=1).sum()
+    # the band (#d55e00 drawn at 22 % over white) covers more of the plot than the line
+    band = (np.abs(pixels - [246, 220, 199]) < 12).all(axis=1).sum()
+    line = (np.abs(pixels - [0, 0, 0]) < 12).all(axis=1).sum()
     assert band > 5 * line
 
 

@@ -13,7 +13,7 @@ Examples
 >>> result = CliRunner().invoke(
 ...     main, ["series", "--start", "2023-10-26", "--end", "2023-11-09", "--format", "csv"])
 >>> result.output.splitlines()[0]
-'date,junta,neutral,resistance'
+'date,contested,junta,neutral,resistance,unassessed'
 """
 
 from __future__ import annotations

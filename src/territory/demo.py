@@ -156,7 +156,9 @@ def trade_chart(
     from territory.export.charts import BAND_LABEL, save_chart, trade_caption, trade_share_chart
 
     if caption is None:
-        caption = trade_caption(tl, series) if tl is not None else ""
+        from territory.trade import chart_caption
+
+        caption = trade_caption(tl, series) if tl is not None else chart_caption(series)
     fig = trade_share_chart(
         series, title=title, caption=caption, band_label=band_label or BAND_LABEL
     )

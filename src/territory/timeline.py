@@ -163,6 +163,11 @@ class ControlTimeline:
             )
         if model != "nearest" and townships is None:
             townships = dataset.townships
+        if model != "nearest" and townships is None:
+            raise TerritoryError(
+                f"model: {model!r} needs township polygons; the dataset ships none, so pass "
+                "townships=read_townships(path) or use model='nearest'"
+            )
         self.dataset = dataset
         self.model = model
         self.baseline_date: pd.Timestamp = dataset.baseline_date

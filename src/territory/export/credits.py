@@ -10,9 +10,9 @@ supplied") when the timeline was built on township polygons.
 Examples
 --------
 >>> import territory
->>> tl = territory.ControlTimeline(territory.load_shan())
+>>> tl = territory.ControlTimeline(territory.load_shan(), model="nearest")
 >>> as_of_line(tl)
-'data as of 2025-12-23; model: nearest (each place commands its nearest-place cell)'
+'data as of 2026-02-21; model: nearest (each place commands its nearest-place cell)'
 >>> any("GeoNames" in line for line in attribution_lines(tl))
 True
 """
@@ -45,7 +45,11 @@ MIMU_TOWNSHIPS = "Township boundaries: MIMU (Myanmar Information Management Unit
 UNKNOWN_TOWNSHIPS = (
     "Township boundaries: as supplied by the user (source not recorded in the file)"
 )
-_MODELS = {"nearest": "each place commands its nearest-place cell"}
+_MODELS = {
+    "nearest": "each place commands its nearest-place cell",
+    "layered": "settlement footprints over countryside units with their own holders",
+    "seat": "each township goes with its seat",
+}
 
 
 def as_of_line(tl: ControlTimeline) -> str:
@@ -55,7 +59,7 @@ def as_of_line(tl: ControlTimeline) -> str:
     text = f"data as of {pd.Timestamp(tl.as_of).date().isoformat()}; model: {model}"
     if explained:
         text += f" ({explained})"
-    if getattr(tl, "townships", None) is not None:
+    if model == "nearest" and getattr(tl, "townships", None) is not None:
         text += ", cells within townships"
     known_by = getattr(tl, "known_by", None)
     if known_by is not None:

@@ -66,6 +66,7 @@ from territory.export.palette import (
     UNASSESSED_COLOUR,
     actor_colours,
     colour_of,
+    reserved_key,
 )
 
 if TYPE_CHECKING:
@@ -223,7 +224,7 @@ def control_map_from_frames(
             "className": "territory-control",
             **(
                 {**CONTESTED_STYLE, "className": "territory-control"}
-                if f["properties"]["actor"] == CONTESTED
+                if reserved_key(f["properties"]["actor"]) == CONTESTED
                 else {}
             ),
         },
@@ -316,15 +317,16 @@ def control_map_from_frames(
         add_labels(m, places)
 
     held = set(layer["actor"])
-    present = [a for a in colours if a in held and a not in (UNASSESSED, CONTESTED)]
-    present += sorted(a for a in held if a not in colours and a not in (UNASSESSED, CONTESTED))
+    reserved = {reserved_key(a) for a in held} & {UNASSESSED, CONTESTED}
+    present = [a for a in colours if a in held and reserved_key(a) not in reserved]
+    present += sorted(a for a in held if a not in colours and reserved_key(a) not in reserved)
     entries = [
         (names.get(a, a), {"fillColor": colour_of(a, colours), "fillOpacity": FILL_OPACITY})
         for a in present
     ]
-    if UNASSESSED in held:
+    if UNASSESSED in reserved:
         entries.append(("Unassessed: no source says", {"fillColor": UNASSESSED_COLOUR}))
-    if CONTESTED in held or (contested is not None and len(contested)):
+    if CONTESTED in reserved or (contested is not None and len(contested)):
         entries.append(("Contested", CONTESTED_STYLE))
     if low_confidence is not None and len(low_confidence):
         entries.append(

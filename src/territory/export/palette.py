@@ -107,6 +107,20 @@ def hex_to_rgb(colour: str) -> tuple[float, float, float]:
     return (int(colour[1:3], 16) / 255, int(colour[3:5], 16) / 255, int(colour[5:7], 16) / 255)
 
 
+def reserved_key(holder: object) -> str:
+    """``holder``, or the palette's name for it when it is a reserved holder.
+
+    The timeline's reserved actor ids (``UNASSESSED``, ``CONTESTED``,
+    :mod:`territory.models`) and their sides (``unassessed``, ``contested``)
+    both map to :data:`UNASSESSED` and :data:`CONTESTED`.
+
+    >>> reserved_key("CONTESTED"), reserved_key("SAC")
+    ('contested', 'SAC')
+    """
+    key = str(holder)
+    return key.lower() if key.lower() in RESERVED_HOLDERS else key
+
+
 def actor_colours(actors: pd.DataFrame) -> dict[str, str]:
     """Actor id → ``#rrggbb`` from an actors table (``colour`` column).
 
@@ -120,6 +134,8 @@ def actor_colours(actors: pd.DataFrame) -> dict[str, str]:
     colours: dict[str, str] = {}
     if "colour" in actors.columns:
         for actor, colour in actors["colour"].items():
+            if reserved_key(actor) in RESERVED_HOLDERS:
+                continue  # drawn in the palette's own grey and hatch
             if isinstance(colour, str) and _HEX.match(colour):
                 colours[str(actor)] = colour.lower()
     colours.setdefault(UNASSESSED, UNASSESSED_COLOUR)
@@ -129,7 +145,7 @@ def actor_colours(actors: pd.DataFrame) -> dict[str, str]:
 
 def colour_of(holder: object, colours: Mapping[str, str]) -> str:
     """The fill colour of ``holder`` (reserved holders included)."""
-    key = str(holder)
+    key = reserved_key(holder)
     if key in colours:
         return colours[key]
     if key == UNASSESSED:

@@ -48,6 +48,7 @@ from territory.export.palette import (
     UNASSESSED,
     actor_colours,
     colour_of,
+    reserved_key,
 )
 
 if TYPE_CHECKING:
@@ -360,9 +361,11 @@ def static_map(
         gpd.GeoSeries([geom], crs=MYANMAR_ALBERS).plot(
             ax=ax,
             facecolor=colour_of(holder, colours),
-            edgecolor="#111111" if holder == CONTESTED else "#ffffff",  # seams for greyscale
+            edgecolor="#111111"
+            if reserved_key(holder) == CONTESTED
+            else "#ffffff",  # seams for greyscale
             linewidth=1.2,
-            hatch=CONTESTED_HATCH if holder == CONTESTED else None,
+            hatch=CONTESTED_HATCH if reserved_key(holder) == CONTESTED else None,
             zorder=3,
         )
     if len(low):
@@ -439,13 +442,13 @@ def static_map(
     order = [a for a in colours if a in present] + [a for a in present if a not in colours]
     for holder in order:
         label = names.get(holder, holder)
-        if holder == UNASSESSED:
+        if reserved_key(holder) == UNASSESSED:
             label = "unassessed (no source says)"
         handles.append(
             Patch(
                 facecolor=colour_of(holder, colours),
                 edgecolor=EDGE_COLOUR,
-                hatch=CONTESTED_HATCH if holder == CONTESTED else None,
+                hatch=CONTESTED_HATCH if reserved_key(holder) == CONTESTED else None,
                 label=_wrap(f"{holder}: {label}" if label != holder else holder),
             )
         )

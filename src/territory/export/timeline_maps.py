@@ -43,7 +43,7 @@ from territory.export.mapparts import (
     new_map,
     title_html,
 )
-from territory.export.palette import CONTESTED, actor_colours, colour_of
+from territory.export.palette import CONTESTED, actor_colours, colour_of, reserved_key
 
 if TYPE_CHECKING:
     import folium
@@ -263,7 +263,9 @@ def timeline_map(
         number[(actor, is_contested)] = len(styles)
         label = actor_names.get(actor, actor) + (" (contested)" if is_contested else "")
         styles.append(
-            zone_style(colour_of(actor, colours), is_contested or actor == CONTESTED, label)
+            zone_style(
+                colour_of(actor, colours), is_contested or reserved_key(actor) == CONTESTED, label
+            )
         )
     style_of_row = np.array([number[k] for k in keys] + [0], dtype=np.int64)
     style_index = style_of_row[rows]
