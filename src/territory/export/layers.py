@@ -39,7 +39,7 @@ import shapely
 
 from territory.crs import WGS84
 from territory.errors import TerritoryError
-from territory.export.atomic import atomic_path
+from territory.export.atomic import atomic_path, geojson_check, layers_check
 from territory.export.frames import event_points
 
 if TYPE_CHECKING:
@@ -196,7 +196,11 @@ def write_geojson(
     False
     """
     document = to_rfc7946(layer, id_column=id_column, decimals=decimals)
-    with atomic_path(path) as temporary, temporary.open("w", encoding="utf-8") as stream:
+    check = geojson_check(len(document["features"]))
+    with (
+        atomic_path(path, verify=check) as temporary,
+        temporary.open("w", encoding="utf-8") as stream,
+    ):
         json.dump(document, stream, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     return Path(path)
 
@@ -282,7 +286,8 @@ def write_layers(layers: Mapping[str, gpd.GeoDataFrame], path: str | Path) -> Pa
         raise TerritoryError("layers: empty; expected at least one named GeoDataFrame")
     import pyogrio
 
-    with atomic_path(path) as temporary:
+    check = layers_check({name: len(layer) for name, layer in layers.items()})
+    with atomic_path(path, verify=check) as temporary:
         for name, layer in layers.items():
             frame = _gpkg_ready(_check_frame(layer, f"layers[{name!r}]"))
             kinds = set(frame.geometry.dropna().geom_type)

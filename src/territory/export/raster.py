@@ -39,7 +39,7 @@ import pandas as pd
 
 from territory.crs import MYANMAR_ALBERS, WGS84
 from territory.errors import DateRangeError, TerritoryError
-from territory.export.atomic import atomic_path
+from territory.export.atomic import atomic_path, raster_check
 from territory.export.frames import interval_rows, zone_geometries
 
 if TYPE_CHECKING:
@@ -277,7 +277,11 @@ def open_code_raster(
     colormap = {NODATA: (0, 0, 0, 0)}
     for actor, code in codes.items():
         colormap[code] = _rgba(colours.get(actor, "#808080"))
-    with atomic_path(path) as temporary, rasterio.open(temporary, "w", **profile) as dst:
+    check = raster_check(len(dates), width, height)
+    with (
+        atomic_path(path, verify=check) as temporary,
+        rasterio.open(temporary, "w", **profile) as dst,
+    ):
         dst.update_tags(
             ACTOR_CODES=json.dumps({str(code): actor for actor, code in codes.items()}),
             NODATA_MEANING="0 = outside every zone",
