@@ -610,27 +610,32 @@ def export_cmd(
 # --------------------------------------------------------------------------- validate
 @main.command(name="validate", short_help="List every problem in datasets or CSVs.")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--strict", is_flag=True, help="Treat warnings (suspicious logic) as errors.")
 @_data_option
-def validate_cmd(paths: tuple[Path, ...], data: Path | None) -> None:
+def validate_cmd(paths: tuple[Path, ...], strict: bool, data: Path | None) -> None:
     """List every problem in datasets or single CSV files; exit 1 on any.
 
     Each PATH is a dataset directory (checked in full, across files) or one
     CSV named like a dataset file (events.csv, places.csv …: checked on its
     own).  Without PATH, checks --data or the embedded dataset.  Problems are
     printed one per line: file, row (the header is row 1), column and what is
-    wrong.
+    wrong.  Warnings (suspicious logic) and notes (e.g. blank rows skipped) are
+    listed too but exit 0, unless --strict makes warnings errors.
     """
     targets = list(paths) or [data or embedded_data_path()]
     total = 0
     for target in targets:
         if not target.exists():
             problems_text = [f"{target}: no such file or directory"]
+            errors = 1
         else:
-            problems_text = [str(p) for p in validate(target)]
+            problems = validate(target, strict=strict)
+            problems_text = [str(p) for p in problems]
+            errors = sum(p.severity == "error" for p in problems)
         for line in problems_text:
             click.echo(" ".join(line.split()))
-        total += len(problems_text)
-        if not problems_text:
+        total += errors
+        if not errors:
             click.echo(f"{target}: ok", err=True)
     if total:
         click.echo(f"territory: {total} problem(s) found", err=True)

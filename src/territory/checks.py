@@ -1,0 +1,207 @@
+"""Argument checks at the door of every public function.
+
+Each check returns the value (converted where that is the whole point, e.g.
+a path) or raises :class:`~territory.errors.ArgumentTypeError` (also a
+``TypeError``) or :class:`~territory.errors.ArgumentError` (also a
+``ValueError``).  The message names the argument, the value and what was
+expected, so ``except ValueError`` and ``except TypeError`` keep working.
+
+Resource-sized arguments have bounds here, in one place: a grid may hold at
+most :data:`MAX_PIXELS` cells per band, and coordinates keep 0 to
+:data:`MAX_DECIMALS` decimals.
+
+Examples
+--------
+>>> check_int_range("decimals", 6, 0, MAX_DECIMALS)
+6
+>>> check_int_range("decimals", -1, 0, MAX_DECIMALS)
+Traceback (most recent call last):
+...
+territory.errors.ArgumentError: decimals: -1 is out of range; expected a whole number from 0 to 15
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from territory.errors import ArgumentError, ArgumentTypeError
+
+if TYPE_CHECKING:
+    from territory.timeline import ControlTimeline
+
+__all__ = [
+    "MAX_DECIMALS",
+    "MAX_PIXELS",
+    "check_bool",
+    "check_dates",
+    "check_grid_size",
+    "check_int_range",
+    "check_path",
+    "check_positive",
+    "check_timeline",
+    "describe",
+]
+
+#: Decimals a coordinate can keep: a float64 holds about 15 significant digits.
+MAX_DECIMALS = 15
+#: Cells per band of a raster: 100 million (100 MB of uint8 per band).
+MAX_PIXELS = 100_000_000
+
+
+def describe(value: object) -> str:
+    """A short text for a value in a message: its repr, cut, and its type.
+
+    >>> describe(None)
+    'None'
+    >>> describe([1, 2])
+    '[1, 2] (a list)'
+    """
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return repr(value)[:80]
+    text = repr(value)
+    text = text if len(text) <= 60 else text[:57] + "..."
+    return f"{text} (a {type(value).__name__})"
+
+
+def check_bool(name: str, value: object) -> bool:
+    """``value`` if it is a bool.
+
+    >>> check_bool("strict", "yes")
+    Traceback (most recent call last):
+    ...
+    territory.errors.ArgumentTypeError: strict: 'yes' is not a bool; expected True or False
+    """
+    if not isinstance(value, bool):
+        raise ArgumentTypeError(f"{name}: {describe(value)} is not a bool; expected True or False")
+    return value
+
+
+def check_path(name: str, value: object) -> Path:
+    """``value`` as a Path, if it is a str or os.PathLike.
+
+    >>> check_path("path", 3)
+    Traceback (most recent call last):
+    ...
+    territory.errors.ArgumentTypeError: path: 3 is not a path; expected a str or pathlib.Path
+    """
+    if isinstance(value, Path):
+        return value
+    if isinstance(value, str) and value and "\x00" not in value:
+        return Path(value)
+    try:
+        return Path(value)  # type: ignore[arg-type]  # os.PathLike
+    except TypeError:
+        pass
+    raise ArgumentTypeError(
+        f"{name}: {describe(value)} is not a path; expected a str or pathlib.Path"
+    )
+
+
+def check_int_range(name: str, value: object, low: int, high: int) -> int:
+    """``value`` if it is a whole number in ``[low, high]``.
+
+    >>> check_int_range("decimals", 2.5, 0, 15)
+    Traceback (most recent call last):
+    ...
+    territory.errors.ArgumentTypeError: decimals: 2.5 is not a whole number; expected a whole number from 0 to 15
+    """
+    expected = f"a whole number from {low} to {high}"
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise ArgumentTypeError(
+            f"{name}: {describe(value)} is not a whole number; expected {expected}"
+        )
+    if not low <= int(value) <= high:
+        raise ArgumentError(f"{name}: {value!r} is out of range; expected {expected}")
+    return int(value)
+
+
+def check_positive(name: str, value: object, *, unit: str = "") -> float:
+    """``value`` if it is a finite number above 0.
+
+    >>> check_positive("resolution_m", float("nan"), unit="m")
+    Traceback (most recent call last):
+    ...
+    territory.errors.ArgumentError: resolution_m: nan is not valid; expected a finite number of m above 0
+    """
+    what = f"a finite number of {unit} above 0" if unit else "a finite number above 0"
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise ArgumentTypeError(f"{name}: {describe(value)} is not a number; expected {what}")
+    number = float(value)
+    if not math.isfinite(number) or number <= 0:
+        raise ArgumentError(f"{name}: {value!r} is not valid; expected {what}")
+    return number
+
+
+def check_grid_size(name: str, value: float, width: float, height: float) -> None:
+    """Refuse a cell size that would make a grid of more than :data:`MAX_PIXELS` cells.
+
+    ``width`` and ``height`` are the extent in the units of ``value``.
+
+    >>> check_grid_size("resolution_m", 1.0, 400_000, 500_000)
+    Traceback (most recent call last):
+    ...
+    territory.errors.ArgumentError: resolution_m: 1.0 gives a grid of 400000 x 500000 cells; expected at most 100000000 cells: use a cell of at least 45 m
+    """
+    columns = max(1, math.ceil(width / value))
+    rows = max(1, math.ceil(height / value))
+    if columns * rows > MAX_PIXELS:
+        floor = math.ceil(math.sqrt(width * height / MAX_PIXELS))
+        raise ArgumentError(
+            f"{name}: {value!r} gives a grid of {columns} x {rows} cells; expected at most "
+            f"{MAX_PIXELS} cells: use a cell of at least {floor} m"
+        )
+
+
+def check_timeline(name: str, value: object) -> ControlTimeline:
+    """``value`` if it is a :class:`~territory.ControlTimeline`.
+
+    >>> check_timeline("tl", None)
+    Traceback (most recent call last):
+    ...
+    territory.errors.ArgumentTypeError: tl: None is not a ControlTimeline; expected territory.ControlTimeline(dataset)
+    """
+    from territory.timeline import ControlTimeline
+
+    if not isinstance(value, ControlTimeline):
+        raise ArgumentTypeError(
+            f"{name}: {describe(value)} is not a ControlTimeline; "
+            "expected territory.ControlTimeline(dataset)"
+        )
+    return value
+
+
+def check_dates(name: str, value: object) -> list[Any]:
+    """One date-like or an iterable of them, each a str, date or Timestamp (not None).
+
+    Returns a list; the dates are parsed by the caller.
+
+    >>> check_dates("dates", [None])
+    Traceback (most recent call last):
+    ...
+    territory.errors.ArgumentTypeError: dates: item 0 is None; expected a date such as '2024-08-03'
+    """
+    import datetime
+
+    import numpy as np
+    import pandas as pd
+
+    one = (str, datetime.date, pd.Timestamp, np.datetime64)
+    if isinstance(value, one):
+        items: list[Any] = [value]
+    elif isinstance(value, Iterable) and not isinstance(value, (bytes, dict)):
+        items = list(value)
+    else:
+        raise ArgumentTypeError(
+            f"{name}: {describe(value)} is not a date or a list of dates; "
+            "expected e.g. '2024-08-03' or ['2024-01-01', '2024-08-03']"
+        )
+    for position, item in enumerate(items):
+        if not isinstance(item, one) or (isinstance(item, pd.Timestamp) and pd.isna(item)):
+            raise ArgumentTypeError(
+                f"{name}: item {position} is {describe(item)}; expected a date such as '2024-08-03'"
+            )
+    return items
