@@ -36,12 +36,17 @@ if TYPE_CHECKING:
 __all__ = [
     "MAX_DECIMALS",
     "MAX_PIXELS",
+    "check_at_least",
     "check_bool",
     "check_dates",
+    "check_frame",
     "check_grid_size",
     "check_int_range",
+    "check_pair",
     "check_path",
     "check_positive",
+    "check_str",
+    "check_strings",
     "check_timeline",
     "describe",
 ]
@@ -136,23 +141,105 @@ def check_positive(name: str, value: object, *, unit: str = "") -> float:
     return number
 
 
-def check_grid_size(name: str, value: float, width: float, height: float) -> None:
-    """Refuse a cell size that would make a grid of more than :data:`MAX_PIXELS` cells.
+def check_at_least(name: str, value: object, low: float, *, unit: str = "") -> float:
+    """``value`` if it is a finite number ``>= low``.
 
-    ``width`` and ``height`` are the extent in the units of ``value``.
+    >>> check_at_least("simplify_m", "x", 0, unit="m")
+    Traceback (most recent call last):
+    ...
+    territory.errors.ArgumentTypeError: simplify_m: 'x' is not a number; expected a finite number of m >= 0
+    """
+    what = f"a finite number of {unit} >= {low:g}" if unit else f"a finite number >= {low:g}"
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise ArgumentTypeError(f"{name}: {describe(value)} is not a number; expected {what}")
+    number = float(value)
+    if not math.isfinite(number) or number < low:
+        raise ArgumentError(f"{name}: {value!r} is not valid; expected {what}")
+    return number
+
+
+def check_str(name: str, value: object, *, optional: bool = False) -> str | None:
+    """``value`` if it is a str (or None, when ``optional``).
+
+    >>> check_str("crs", None)
+    Traceback (most recent call last):
+    ...
+    territory.errors.ArgumentTypeError: crs: None is not a str; expected a str
+    """
+    if isinstance(value, str) or (optional and value is None):
+        return value
+    expected = "a str or None" if optional else "a str"
+    raise ArgumentTypeError(f"{name}: {describe(value)} is not a str; expected {expected}")
+
+
+def check_strings(name: str, value: object) -> list[str]:
+    """One str or an iterable of str, as a list.
+
+    >>> check_strings("side", 3)
+    Traceback (most recent call last):
+    ...
+    territory.errors.ArgumentTypeError: side: 3 is not a str or a list of str; expected e.g. 'resistance' or ['MNDAA', 'TNLA']
+    """
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, Iterable) and not isinstance(value, (bytes, dict)):
+        items = list(value)
+        if all(isinstance(item, str) for item in items):
+            return items
+    raise ArgumentTypeError(
+        f"{name}: {describe(value)} is not a str or a list of str; "
+        "expected e.g. 'resistance' or ['MNDAA', 'TNLA']"
+    )
+
+
+def check_pair(name: str, value: object, *, optional: bool = True) -> tuple[Any, Any] | None:
+    """``value`` if it is a (start, end) pair (or None, when ``optional``).
+
+    >>> check_pair("changes_between", "2024")
+    Traceback (most recent call last):
+    ...
+    territory.errors.ArgumentTypeError: changes_between: '2024' is not a (start, end) pair; expected e.g. ('2024-01-01', '2024-06-30')
+    """
+    if value is None and optional:
+        return None
+    if isinstance(value, (tuple, list)) and len(value) == 2:
+        return value[0], value[1]
+    raise ArgumentTypeError(
+        f"{name}: {describe(value)} is not a (start, end) pair; "
+        "expected e.g. ('2024-01-01', '2024-06-30')"
+    )
+
+
+def check_frame(name: str, value: object) -> Any:
+    """``value`` if it is a GeoDataFrame or a GeoSeries.
+
+    >>> check_frame("geometries", [1])
+    Traceback (most recent call last):
+    ...
+    territory.errors.ArgumentTypeError: geometries: [1] (a list) is not a GeoDataFrame or GeoSeries; expected e.g. tl.at(date)
+    """
+    import geopandas as gpd
+
+    if not isinstance(value, (gpd.GeoDataFrame, gpd.GeoSeries)):
+        raise ArgumentTypeError(
+            f"{name}: {describe(value)} is not a GeoDataFrame or GeoSeries; expected e.g. tl.at(date)"
+        )
+    return value
+
+
+def check_grid_size(name: str, value: float, columns: int, rows: int) -> None:
+    """Refuse a cell size ``value`` that makes a grid of more than :data:`MAX_PIXELS` cells.
 
     >>> check_grid_size("resolution_m", 1.0, 400_000, 500_000)
     Traceback (most recent call last):
     ...
-    territory.errors.ArgumentError: resolution_m: 1.0 gives a grid of 400000 x 500000 cells; expected at most 100000000 cells: use a cell of at least 45 m
+    territory.errors.ArgumentError: resolution_m: 1.0 gives a grid of 400000 x 500000 cells; expected at most 100000000 cells per band: use at least 45
     """
-    columns = max(1, math.ceil(width / value))
-    rows = max(1, math.ceil(height / value))
     if columns * rows > MAX_PIXELS:
-        floor = math.ceil(math.sqrt(width * height / MAX_PIXELS))
+        floor = math.ceil(value * math.sqrt(columns * rows / MAX_PIXELS))
         raise ArgumentError(
             f"{name}: {value!r} gives a grid of {columns} x {rows} cells; expected at most "
-            f"{MAX_PIXELS} cells: use a cell of at least {floor} m"
+            f"{MAX_PIXELS} cells per band: use at least {floor}"
         )
 
 
@@ -174,25 +261,34 @@ def check_timeline(name: str, value: object) -> ControlTimeline:
     return value
 
 
-def check_dates(name: str, value: object) -> list[Any]:
+def check_dates(name: str, value: object, *, one: bool = False) -> list[Any]:
     """One date-like or an iterable of them, each a str, date or Timestamp (not None).
 
-    Returns a list; the dates are parsed by the caller.
+    Returns a list (of one item when ``one``, which refuses lists); the
+    dates are parsed by the caller, with :mod:`territory.dates`.
 
     >>> check_dates("dates", [None])
     Traceback (most recent call last):
     ...
     territory.errors.ArgumentTypeError: dates: item 0 is None; expected a date such as '2024-08-03'
+    >>> check_dates("date", None, one=True)
+    Traceback (most recent call last):
+    ...
+    territory.errors.ArgumentTypeError: date: None is not a date; expected a date such as '2024-08-03'
     """
     import datetime
 
     import numpy as np
     import pandas as pd
 
-    one = (str, datetime.date, pd.Timestamp, np.datetime64)
-    if isinstance(value, one):
-        items: list[Any] = [value]
-    elif isinstance(value, Iterable) and not isinstance(value, (bytes, dict)):
+    kinds = (str, datetime.date, pd.Timestamp, np.datetime64)
+    if isinstance(value, kinds) and not pd.isna(value):
+        return [value]
+    if one:
+        raise ArgumentTypeError(
+            f"{name}: {describe(value)} is not a date; expected a date such as '2024-08-03'"
+        )
+    if isinstance(value, Iterable) and not isinstance(value, (str, bytes, dict)):
         items = list(value)
     else:
         raise ArgumentTypeError(
@@ -200,7 +296,7 @@ def check_dates(name: str, value: object) -> list[Any]:
             "expected e.g. '2024-08-03' or ['2024-01-01', '2024-08-03']"
         )
     for position, item in enumerate(items):
-        if not isinstance(item, one) or (isinstance(item, pd.Timestamp) and pd.isna(item)):
+        if not isinstance(item, kinds) or pd.isna(item):
             raise ArgumentTypeError(
                 f"{name}: item {position} is {describe(item)}; expected a date such as '2024-08-03'"
             )

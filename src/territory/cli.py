@@ -394,6 +394,9 @@ def crossings(date: pd.Timestamp | None, fmt: str, origin: str | None, data: Pat
         out = table.copy()
         for column in out.columns:
             out[column] = out[column].map(lambda v: jsonable(v) if not isinstance(v, str) else v)
+        from territory.export.cells import spreadsheet_safe
+
+        out = spreadsheet_safe(out)
         out.to_csv(buffer, index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
         click.echo(buffer.getvalue(), nl=False)
     elif fmt == "json":

@@ -291,6 +291,9 @@ def read_townships(path: str | Path) -> gpd.GeoDataFrame:
         When the file is missing, has no CRS or another CRS, lacks
         ``TS_PCODE`` or ``TS``, repeats a pcode or has invalid geometries.
     """
+    from territory.checks import check_path
+
+    path = check_path("path", path)
     path = Path(path)
     if not path.is_file():
         raise DataError(
@@ -473,11 +476,13 @@ class _Loader:
             byte = data[error.start : error.start + 1]
             guess = byte.decode("cp1252", "replace")
             column = None
-            if header:
-                names = next(
-                    csv.reader([data[start:].split(b"\n", 1)[0].decode("utf-8", "replace")]), []
-                )
-                cells = next(csv.reader([prefix]), [""])
+            if header and row > 1:
+                first_line = data[start:].split(b"\n", 1)[0].rstrip(b"\r")
+                try:
+                    names = next(csv.reader([first_line.decode("utf-8", "replace")]), [])
+                    cells = next(csv.reader([prefix.replace("\r", " ")]), [""])
+                except csv.Error:  # a quote or line break the CSV reader will report
+                    names, cells = [], [""]
                 position = max(len(cells) - 1, 0)
                 column = names[position].strip() if position < len(names) else None
             self.problem(

@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from territory.errors import DateRangeError, TerritoryError
+from territory.errors import ArgumentError, DateRangeError
 
 __all__ = ["day_range", "to_day"]
 
@@ -43,11 +43,11 @@ def to_day(value: Any, name: str, first: pd.Timestamp, last: pd.Timestamp) -> pd
     try:
         day = pd.Timestamp(value)
     except (TypeError, ValueError) as error:
-        raise TerritoryError(f"{name}: {value!r} is not a date; expected YYYY-MM-DD") from error
+        raise ArgumentError(f"{name}: {value!r} is not a date; expected YYYY-MM-DD") from error
     if pd.isna(day):
-        raise TerritoryError(f"{name}: {value!r} is not a date; expected YYYY-MM-DD")
+        raise ArgumentError(f"{name}: {value!r} is not a date; expected YYYY-MM-DD")
     if day.tzinfo is not None:
-        raise TerritoryError(f"{name}: {value!r} has a time zone; expected a plain day")
+        raise ArgumentError(f"{name}: {value!r} has a time zone; expected a plain day")
     day = day.normalize()
     if day < first or day > last:
         raise DateRangeError(
@@ -74,4 +74,4 @@ def day_range(
     try:
         return pd.date_range(start_day, end_day, freq=freq).normalize()
     except ValueError as error:
-        raise TerritoryError(f"freq: {freq!r} is not a pandas frequency ({error})") from error
+        raise ArgumentError(f"freq: {freq!r} is not a pandas frequency ({error})") from error

@@ -67,7 +67,13 @@ import shapely
 from territory.crs import MYANMAR_ALBERS, WGS84
 from territory.dataset import Dataset
 from territory.dates import day_range, to_day
-from territory.errors import DataError, TerritoryError, UnknownPlaceError
+from territory.errors import (
+    ArgumentError,
+    ArgumentTypeError,
+    DataError,
+    TerritoryError,
+    UnknownPlaceError,
+)
 from territory.population import census_population, raster_population
 from territory.zones import build_zones, check_townships, township_seats
 
@@ -254,11 +260,11 @@ class ControlTimeline:
         population_raster: str | Path | None = None,
     ) -> None:
         if not isinstance(dataset, Dataset):
-            raise TerritoryError(
+            raise ArgumentTypeError(
                 f"dataset: expected a territory Dataset, got {type(dataset).__name__}"
             )
         if model not in MODELS:
-            raise TerritoryError(f"model: {model!r} is not known; expected one of {list(MODELS)}")
+            raise ArgumentError(f"model: {model!r} is not known; expected one of {list(MODELS)}")
         self.dataset = dataset
         self.model = model
         self.baseline_date = dataset.baseline_date
@@ -643,9 +649,9 @@ class ControlTimeline:
         ['area_km2', 'contested_km2', 'geometry', 'side', 'zones']
         """
         if by not in ("actor", "side"):
-            raise TerritoryError(f"by: {by!r} is not valid; expected 'actor' or 'side'")
+            raise ArgumentError(f"by: {by!r} is not valid; expected 'actor' or 'side'")
         if level not in ("zone", "township"):
-            raise TerritoryError(f"level: {level!r} is not valid; expected 'zone' or 'township'")
+            raise ArgumentError(f"level: {level!r} is not valid; expected 'zone' or 'township'")
         day = self._day(date, "date")
         row = self._rows([day])[0]
         if level == "zone":
@@ -815,9 +821,7 @@ class ControlTimeline:
         if measure == "townships":
             places = self._seats["place"]
             return np.array([self._place_pos[p] for p in places]), np.ones(len(places))
-        raise TerritoryError(
-            f"measure: {measure!r} is not valid; expected one of {list(MEASURES)}"
-        )
+        raise ArgumentError(f"measure: {measure!r} is not valid; expected one of {list(MEASURES)}")
 
     def _table(self, states: _States, by: str, measure: str) -> np.ndarray:
         """Measure per distinct state and group: shape (states, groups)."""
@@ -887,9 +891,9 @@ class ControlTimeline:
         True
         """
         if by not in ("actor", "side"):
-            raise TerritoryError(f"by: {by!r} is not valid; expected 'actor' or 'side'")
+            raise ArgumentError(f"by: {by!r} is not valid; expected 'actor' or 'side'")
         if measure not in MEASURES:
-            raise TerritoryError(
+            raise ArgumentError(
                 f"measure: {measure!r} is not valid; expected one of {list(MEASURES)}"
             )
         first = self._day(self.baseline_date if start is None else start, "start")

@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from territory.dates import day_range, to_day
-from territory.errors import DataError, TerritoryError
+from territory.errors import ArgumentError, ArgumentTypeError, DataError, TerritoryError
 from territory.routes import JUNTA, junta_reach, route_graph
 from territory.schema import SIDES
 from territory.trade_periods import (
@@ -285,6 +285,9 @@ def trade_share(
     >>> 0 <= s.low <= s.value <= s.high <= 1
     True
     """
+    from territory.checks import check_strings
+
+    check_strings("side", side)
     model = _model(tl, origin)
     query = model.query(side, basis, denominator)
     day = model.day(date, "date")
@@ -335,9 +338,12 @@ def trade_share_series(
     >>> list(frame.index.strftime("%Y-%m-%d"))
     ['2023-11-01', '2023-12-01', '2024-01-01']
     """
+    from territory.checks import check_str
+
+    check_str("freq", freq)
     unknown = set(options) - {"side", "basis", "denominator", "reference_period", "origin"}
     if unknown:
-        raise TerritoryError(
+        raise ArgumentError(
             f"trade_share_series: unknown option(s) {sorted(unknown)}; expected side, basis, "
             "denominator, reference_period or origin"
         )
@@ -453,7 +459,7 @@ class _Model:
     def __init__(self, tl: Timeline, origin: str | None) -> None:
         dataset = getattr(tl, "dataset", None)
         if dataset is None or not callable(getattr(tl, "places_at", None)):
-            raise TerritoryError(
+            raise ArgumentTypeError(
                 f"tl: expected a ControlTimeline (with .dataset and .places_at), got {type(tl).__name__}"
             )
         self.tl = tl
@@ -461,7 +467,7 @@ class _Model:
         self.origin = origin
         places = dataset.places
         if origin not in places.index:
-            raise TerritoryError(
+            raise ArgumentError(
                 f"origin: {origin!r} is not a place of the dataset; expected a place id such as 'mandalay'"
             )
         columns = ["id", "name", "kind", "post", "partner_country", "official", "geometry"]
@@ -493,14 +499,14 @@ class _Model:
         sides = frozenset(side.split("+") if isinstance(side, str) else side)
         bad = sorted(s for s in sides if s not in SIDES)
         if bad or not sides:
-            raise TerritoryError(
+            raise ArgumentError(
                 f"side: {side!r} is not valid; expected one or more of {list(SIDES)} "
                 "(joined with '+' or as a list)"
             )
         if basis not in BASES:
-            raise TerritoryError(f"basis: {basis!r} is not valid; expected one of {list(BASES)}")
+            raise ArgumentError(f"basis: {basis!r} is not valid; expected one of {list(BASES)}")
         if denominator not in DENOMINATORS:
-            raise TerritoryError(
+            raise ArgumentError(
                 f"denominator: {denominator!r} is not valid; expected one of {list(DENOMINATORS)}"
             )
         return _Query(sides, basis, denominator)

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from territory.errors import DataError, TerritoryError
+from territory.errors import ArgumentError, DataError
 from territory.schema import SPECS
 
 if TYPE_CHECKING:
@@ -304,7 +304,7 @@ class TradeBook:
             start, end = (pd.Timestamp(w).normalize() for w in wanted)
             match = table[(table["start"] == start) & (table["end"] == end)]
         else:
-            raise TerritoryError(
+            raise ArgumentError(
                 f"reference_period: {wanted!r} is not valid; expected a period_label, a "
                 "ReferencePeriod or a (start, end) pair"
             )

@@ -50,7 +50,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from territory.errors import TerritoryError, WriteError
+from territory.errors import ArgumentError, TerritoryError, WriteError
 
 __all__ = [
     "atomic_path",
@@ -276,12 +276,12 @@ def atomic_path(path: str | Path, *, verify: Verify | None = None) -> Iterator[P
     target = Path(path)
     parent = target.parent
     if not parent.is_dir():
-        raise TerritoryError(
+        raise ArgumentError(
             f"path {str(path)!r}: its directory {str(parent)!r} does not exist; "
             "expected a file path in an existing directory"
         )
     if target.is_dir():
-        raise TerritoryError(f"path {str(path)!r} is a directory; expected a file path")
+        raise ArgumentError(f"path {str(path)!r} is a directory; expected a file path")
     remove_stale_temporaries(target)
     try:
         workdir = Path(

@@ -21,7 +21,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from territory.errors import DateRangeError, TerritoryError
+from territory.errors import ArgumentError, DateRangeError, TerritoryError
 from territory.export.frames import interval_rows, simplify_for_web, zone_geometries
 from territory.export.layers import to_rfc7946
 from territory.export.mapparts import (
@@ -149,7 +149,7 @@ def timeline_steps(start: pd.Timestamp, end: pd.Timestamp, freq: str) -> pd.Date
     try:
         days = pd.date_range(start, end, freq=freq).normalize()
     except ValueError as error:
-        raise TerritoryError(
+        raise ArgumentError(
             f"freq: {freq!r} is not a pandas frequency; expected e.g. 'D', 'W' or 'MS' ({error})"
         ) from error
     return days.union(pd.DatetimeIndex([start, end])).unique().sort_values()
@@ -191,6 +191,15 @@ def timeline_map(
     DateRangeError
         When ``start`` or ``end`` is outside the data, or ``end`` < ``start``.
     """
+    from territory.checks import check_at_least, check_dates, check_str, check_timeline
+
+    check_timeline("tl", tl)
+    for name, day in (("start", start), ("end", end)):
+        if day is not None:
+            check_dates(name, day, one=True)
+    check_str("freq", freq)
+    check_at_least("simplify_m", simplify_m, 0, unit="m")
+    check_str("tiles", tiles, optional=True)
     ds = tl.dataset
     first = check_date(tl, ds.baseline_date if start is None else start, "start")
     last = check_date(tl, ds.as_of if end is None else end, "end")
