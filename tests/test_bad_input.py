@@ -351,3 +351,170 @@ def test_unclosed_quote_names_the_row_it_opens_in(data: Path) -> None:
     _unclosed_quote(data)
     problems = [p for p in validate(data) if p.file == str(data / EVENTS)]
     assert [(p.row, p.column) for p in problems] == [(rows + 1, None)], problems
+
+
+# --------------------------------------------------------------------------- API misuse
+@pytest.fixture(scope="module")
+def tl():  # type: ignore[no-untyped-def]
+    import territory
+
+    return territory.ControlTimeline(territory.load_shan())
+
+
+def _misuses(tl, folder: Path):  # type: ignore[no-untyped-def]
+    import math
+
+    import territory as t
+
+    layer = tl.at("2024-06-01")
+    day = "2024-06-01"
+    return {
+        "control_map(tl, None)": (lambda: t.control_map(tl, None), "date", TypeError),
+        "control_map(None, day)": (lambda: t.control_map(None, day), "tl", TypeError),
+        "control_map tiles=3": (lambda: t.control_map(tl, day, tiles=3), "tiles", TypeError),
+        "control_map simplify_m=nan": (
+            lambda: t.control_map(tl, day, simplify_m=math.nan),
+            "simplify_m",
+            ValueError,
+        ),
+        "timeline_map start=[1]": (lambda: t.timeline_map(tl, start=[1]), "start", TypeError),
+        "timeline_map freq=3": (lambda: t.timeline_map(tl, freq=3), "freq", TypeError),
+        "write_geotiff [None]": (
+            lambda: t.write_geotiff(tl, [None], folder / "a.tif"),
+            "dates",
+            TypeError,
+        ),
+        "write_geotiff resolution_m=1": (
+            lambda: t.write_geotiff(tl, [day], folder / "a.tif", resolution_m=1),
+            "resolution_m",
+            ValueError,
+        ),
+        "write_geotiff resolution_m=inf": (
+            lambda: t.write_geotiff(tl, [day], folder / "a.tif", resolution_m=math.inf),
+            "resolution_m",
+            ValueError,
+        ),
+        "write_geotiff crs=None": (
+            lambda: t.write_geotiff(tl, [day], folder / "a.tif", crs=None),
+            "crs",
+            TypeError,
+        ),
+        "write_geotiff path=None": (
+            lambda: t.write_geotiff(tl, [day], None),
+            "path",
+            TypeError,
+        ),
+        "write_geojson decimals=-1": (
+            lambda: t.write_geojson(layer, folder / "a.geojson", decimals=-1),
+            "decimals",
+            ValueError,
+        ),
+        "write_geojson decimals=16": (
+            lambda: t.write_geojson(layer, folder / "a.geojson", decimals=16),
+            "decimals",
+            ValueError,
+        ),
+        "write_geojson decimals=1.5": (
+            lambda: t.write_geojson(layer, folder / "a.geojson", decimals=1.5),
+            "decimals",
+            TypeError,
+        ),
+        "write_geojson missing folder": (
+            lambda: t.write_geojson(layer, folder / "no" / "a.geojson"),
+            "path",
+            ValueError,
+        ),
+        "write_geopackage changes_between='x'": (
+            lambda: t.write_geopackage(tl, folder / "a.gpkg", changes_between="x"),
+            "changes_between",
+            TypeError,
+        ),
+        "trade_share side=3": (lambda: t.trade_share(tl, day, side=3), "side", TypeError),
+        "trade_share basis='x'": (lambda: t.trade_share(tl, day, basis="x"), "basis", ValueError),
+        "trade_share date=None": (lambda: t.trade_share(tl, None), "date", ValueError),
+        "crossings_at(None, day)": (lambda: t.crossings_at(None, day), "tl", TypeError),
+        "area_km2([1])": (lambda: t.area_km2([1]), "geometries", TypeError),
+        "ControlTimeline(None)": (lambda: t.ControlTimeline(None), "dataset", TypeError),
+        "load_dataset(3)": (lambda: t.load_dataset(3), "path", TypeError),
+        "validate strict='yes'": (
+            lambda: t.validate(DATA, strict="yes"),
+            "strict",
+            TypeError,
+        ),
+        "read_townships(None)": (lambda: t.read_townships(None), "path", TypeError),
+    }
+
+
+MISUSE_NAMES = [
+    "control_map(tl, None)",
+    "control_map(None, day)",
+    "control_map tiles=3",
+    "control_map simplify_m=nan",
+    "timeline_map start=[1]",
+    "timeline_map freq=3",
+    "write_geotiff [None]",
+    "write_geotiff resolution_m=1",
+    "write_geotiff resolution_m=inf",
+    "write_geotiff crs=None",
+    "write_geotiff path=None",
+    "write_geojson decimals=-1",
+    "write_geojson decimals=16",
+    "write_geojson decimals=1.5",
+    "write_geojson missing folder",
+    "write_geopackage changes_between='x'",
+    "trade_share side=3",
+    "trade_share basis='x'",
+    "trade_share date=None",
+    "crossings_at(None, day)",
+    "area_km2([1])",
+    "ControlTimeline(None)",
+    "load_dataset(3)",
+    "validate strict='yes'",
+    "read_townships(None)",
+]
+
+
+@pytest.mark.parametrize("name", MISUSE_NAMES)
+def test_misused_arguments_get_a_clean_error(tl, tmp_path: Path, name: str) -> None:  # type: ignore[no-untyped-def]
+    from territory.errors import TerritoryError
+
+    call, argument, kind = _misuses(tl, tmp_path)[name]
+    with pytest.raises(TerritoryError) as caught:
+        call()
+    assert isinstance(caught.value, kind), type(caught.value).__mro__
+    assert str(caught.value).startswith(f"{argument}:") or f"{argument} " in str(caught.value)
+    assert "expected" in str(caught.value)
+    assert list(tmp_path.iterdir()) == []  # nothing half-written
+
+
+def test_nan_trade_built_in_memory_is_an_error(tl) -> None:  # type: ignore[no-untyped-def]
+    import dataclasses
+
+    import territory
+
+    trade = tl.dataset.trade.copy()
+    trade.loc[0, "total_usd"] = float("nan")
+    dataset = dataclasses.replace(tl.dataset, trade=trade)
+    with pytest.raises(DataError) as caught:
+        territory.trade_share(territory.ControlTimeline(dataset), "2024-06-01")
+    assert (caught.value.row, caught.value.column) == (2, "total_usd")
+    assert "nan is not valid" in str(caught.value)
+
+
+def test_csv_outputs_neutralise_formulas(tmp_path: Path) -> None:
+    import pandas as pd
+
+    from territory.demo import write_series_csv
+
+    series = pd.DataFrame(
+        {"value": [-0.5], "notes": [['=HYPERLINK("http://x","y")', "+1", "ok"]]},
+        index=pd.to_datetime(["2024-01-01"]),
+    )
+    series["source"] = ["@SUM(A1)"]
+    text = write_series_csv(series, tmp_path / "s.csv").read_text(encoding="utf-8")
+    assert "'=HYPERLINK" in text and "'@SUM(A1)" in text
+    assert ",-0.5," in text  # a number stays a number
+    import csv
+
+    row = next(csv.DictReader(text.splitlines()))
+    assert all(not cell.startswith(("=", "+", "@")) for cell in row.values())

@@ -20,11 +20,14 @@ from territory.dataset import (
     validate,
 )
 from territory.errors import (
+    ArgumentError,
+    ArgumentTypeError,
     DataError,
     DataProblem,
     DateRangeError,
     TerritoryError,
     UnknownPlaceError,
+    WriteError,
 )
 from territory.export import (
     control_map,
@@ -41,6 +44,8 @@ __version__ = "0.1.0"
 __all__ = [
     "MYANMAR_ALBERS",
     "WGS84",
+    "ArgumentError",
+    "ArgumentTypeError",
     "ControlTimeline",
     "DataError",
     "DataProblem",
@@ -49,6 +54,7 @@ __all__ = [
     "TerritoryError",
     "TradeShare",
     "UnknownPlaceError",
+    "WriteError",
     "__version__",
     "area_km2",
     "control_map",

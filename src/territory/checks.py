@@ -48,6 +48,7 @@ __all__ = [
     "check_str",
     "check_strings",
     "check_timeline",
+    "check_trade_frame",
     "describe",
 ]
 
@@ -301,3 +302,52 @@ def check_dates(name: str, value: object, *, one: bool = False) -> list[Any]:
                 f"{name}: item {position} is {describe(item)}; expected a date such as '2024-08-03'"
             )
     return items
+
+
+def check_trade_frame(trade: Any, file: str) -> None:
+    """Refuse trade figures that are not finite numbers >= 0 (a Dataset built in memory).
+
+    ``load_dataset`` already refuses them in files; a table built by hand can
+    still hold NaN, which would otherwise give a NaN share or silently fall
+    back to another period.  ``trade`` has the columns of ``border_trade.csv``
+    and a RangeIndex (row = position + 2).
+
+    >>> import pandas as pd
+    >>> check_trade_frame(pd.DataFrame({"total_usd": [1.0, float("nan")],
+    ...     "period_start": pd.to_datetime(["2024-01-01"] * 2),
+    ...     "period_end": pd.to_datetime(["2024-12-31"] * 2)}), "border_trade.csv")
+    Traceback (most recent call last):
+    ...
+    territory.errors.DataError: border_trade.csv, row 3, column 'total_usd': nan is not valid: expected a finite number >= 0
+    """
+    import numpy as np
+    import pandas as pd
+
+    from territory.errors import DataError, DataProblem
+
+    problems = []
+    for column in ("total_usd", "exports_usd", "imports_usd"):
+        if column not in trade.columns:
+            continue
+        values = pd.to_numeric(trade[column], errors="coerce").astype(float)
+        given = trade[column].notna() if column != "total_usd" else True
+        bad = given & ~(np.isfinite(values) & (values >= 0))
+        for position in np.flatnonzero(np.asarray(bad, dtype=bool)):
+            value = trade[column].iloc[position]
+            shown = repr(float(value)) if isinstance(value, (float, np.floating)) else repr(value)
+            problems.append(
+                DataProblem(
+                    file,
+                    int(position) + 2,
+                    column,
+                    f"{shown} is not valid: expected a finite number >= 0",
+                )
+            )
+    for column in ("period_start", "period_end"):
+        if column in trade.columns:
+            for position in np.flatnonzero(pd.isna(trade[column]).to_numpy()):
+                problems.append(
+                    DataProblem(file, int(position) + 2, column, "empty; a day is required")
+                )
+    if problems:
+        raise DataError(sorted(problems, key=lambda p: (p.row or 0, p.column or "")))

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from territory.checks import check_trade_frame
 from territory.errors import ArgumentError, DataError
 from territory.schema import SPECS
 
@@ -176,6 +177,7 @@ class TradeBook:
     def __init__(self, dataset: Dataset) -> None:
         self.path = str(dataset.path / SPECS["trade"].path)
         trade = dataset.trade.reset_index(drop=True).copy()
+        check_trade_frame(trade, self.path)
         trade["row"] = np.arange(len(trade)) + 2
         self.trade = trade
         periods = []
