@@ -171,7 +171,13 @@ BOWTIE = {
 
 CASES: dict[str, Case] = {
     "geojson empty": (_write(STATE, ""), STATE, None, None, "empty file"),
-    "geojson not json": (_write(STATE, "this is not JSON"), STATE, 1, None, "not valid JSON"),
+    "geojson not json": (
+        _write(STATE, "this is not JSON"),
+        STATE,
+        None,
+        None,
+        "not valid JSON: Expecting value at line 1, character 1",
+    ),
     "geojson truncated": (_truncate(COUNTRY), COUNTRY, None, None, "cut short"),
     "neighbours truncated": (_truncate(NEIGHBOURS), NEIGHBOURS, None, None, "not valid JSON"),
     "geojson holds a list": (_write(STATE, "[]"), STATE, None, None, "FeatureCollection"),

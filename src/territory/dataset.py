@@ -507,7 +507,10 @@ class _Loader:
             meta = json.loads(text)
         except json.JSONDecodeError as error:
             self.problem(
-                path, error.lineno, None, f"not valid JSON: {error.msg} (character {error.colno})"
+                path,
+                None,
+                None,
+                f"not valid JSON: {error.msg} at line {error.lineno}, character {error.colno}",
             )
             return None
         if not isinstance(meta, dict):
@@ -558,9 +561,10 @@ class _Loader:
             cut = " (the file seems cut short)" if error.pos >= len(text.rstrip()) else ""
             self.problem(
                 path,
-                error.lineno,
                 None,
-                f"not valid JSON: {error.msg} at character {error.colno}{cut}; expected {expected}",
+                None,
+                f"not valid JSON: {error.msg} at line {error.lineno}, character {error.colno}"
+                f"{cut}; expected {expected}",
             )
             return None
         if not isinstance(document, dict) or document.get("type") not in (
