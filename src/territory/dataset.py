@@ -494,13 +494,17 @@ class _Loader:
             )
             return None
 
-    def metadata(self, path: Path) -> tuple[str, pd.Timestamp, pd.Timestamp, str | None] | None:
-        expected = "a JSON object with name, baseline_date and as_of"
+    def read_json_text(self, path: Path, expected: str, missing: str) -> str | None:
+        """The UTF-8 text of a JSON file, or None with a problem."""
         if not _exists(path):
-            self.problem(path, None, None, f"missing; expected {expected}")
+            self.problem(path, None, None, f"{missing}; expected {expected}")
             return None
         data = self.read_bytes(path, expected)
-        text = self.decode(path, data, header=False) if data is not None else None
+        return self.decode(path, data, header=False) if data is not None else None
+
+    def metadata(self, path: Path) -> tuple[str, pd.Timestamp, pd.Timestamp, str | None] | None:
+        expected = "a JSON object with name, baseline_date and as_of"
+        text = self.read_json_text(path, expected, "missing")
         if text is None:
             return None
         try:
@@ -545,11 +549,7 @@ class _Loader:
         path = self.root / relative
         kinds = _BOUNDARY_GEOMETRIES[role]
         expected = f"a GeoJSON FeatureCollection of {' or '.join(kinds)} features"
-        if not _exists(path):
-            self.problem(path, None, None, f"missing file; expected {expected}")
-            return None
-        data = self.read_bytes(path, expected)
-        text = self.decode(path, data, header=False) if data is not None else None
+        text = self.read_json_text(path, expected, "missing file")
         if text is None:
             return None
         if not text.strip():
