@@ -17,13 +17,14 @@ import csv
 import io
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from territory.dataset import embedded_data_path, load_dataset
+from territory.dataset import _Loader, embedded_data_path, load_dataset
 from territory.errors import DataError
 from territory.schema import SPECS
 
@@ -92,6 +93,29 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.fixture(scope="module")
+def boundaries(folder: Path) -> Iterator[dict[str, object]]:
+    """Speed: the GeoJSON files an example leaves alone are read once, not per example.
+
+    ``_Loader.boundary`` then returns a copy of the frame it returned for the
+    intact file; the file an example changes (``mutated``) is read for real.
+    """
+    loader = _Loader(folder)
+    real = _Loader.boundary
+    roles = dict(zip(GEOJSON, ["state", "country", "borders", "neighbours"], strict=True))
+    cache = {relative: real(loader, relative, role) for relative, role in roles.items()}
+    mutated: dict[str, object] = {"path": None}
+
+    def boundary(self: _Loader, relative: str, role: str) -> object:
+        if relative == mutated["path"]:
+            return real(self, relative, role)
+        return cache[relative].copy()  # type: ignore[union-attr]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_Loader, "boundary", boundary)
+        yield mutated
+
+
 def _check(folder: Path) -> None:
     """``load_dataset`` runs the loader ``validate`` runs: one call tests both."""
     try:
@@ -104,7 +128,7 @@ def _check(folder: Path) -> None:
 @FUZZ
 @given(data=st.data())
 def test_any_cell_value_gives_data_error_or_loads(
-    folder: Path, key: str, data: st.DataObject
+    folder: Path, boundaries: dict[str, object], key: str, data: st.DataObject
 ) -> None:
     spec = SPECS[key]
     path = folder / spec.path
@@ -127,8 +151,9 @@ def test_any_cell_value_gives_data_error_or_loads(
 @FUZZ
 @given(data=st.data())
 def test_any_bytes_spliced_into_a_file_give_data_error_or_load(
-    folder: Path, relative: str, data: st.DataObject
+    folder: Path, boundaries: dict[str, object], relative: str, data: st.DataObject
 ) -> None:
+    boundaries["path"] = relative
     path = folder / relative
     original = (embedded_data_path() / relative).read_bytes()
     start = data.draw(st.integers(0, len(original)), label="start")
