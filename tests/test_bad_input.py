@@ -169,7 +169,22 @@ BOWTIE = {
     "coordinates": [[[97, 21], [99, 23], [99, 21], [97, 23], [97, 21]]],
 }
 
+
+def _duplicate_column(folder: Path) -> None:
+    path = folder / "events/baseline.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[0] = lines[0].replace(",note", ",source")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 CASES: dict[str, Case] = {
+    "duplicate column": (
+        _duplicate_column,
+        "events/baseline.csv",
+        1,
+        "source",
+        "column 'source' appears twice",
+    ),
     "geojson empty": (_write(STATE, ""), STATE, None, None, "empty file"),
     "geojson not json": (
         _write(STATE, "this is not JSON"),

@@ -663,6 +663,8 @@ class _Loader:
                     f"with columns {spec.names}",
                 )
                 return None
+        for name in sorted({n for n in header if n and header.count(n) > 1}):
+            self.problem(path, 1, name, f"column {name!r} appears twice; expected it once")
         width = len(header)
         kept: dict[int, list[str]] = {}
         blank: list[int] = []
