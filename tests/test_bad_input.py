@@ -159,6 +159,15 @@ def _huge_population(folder: Path) -> None:
     places.to_csv(path, index=False)
 
 
+def _year_zero(folder: Path) -> None:
+    import pandas as pd
+
+    path = folder / EVENTS
+    events = pd.read_csv(path, dtype=str, keep_default_na=False)
+    events.loc[0, "date"] = "0000-01-01"
+    events.to_csv(path, index=False)
+
+
 def _too_many_cells(folder: Path) -> None:
     _append(folder / ACTORS, "XX,Name,,junta,,#000000,src,note,extra,cells")
 
@@ -231,6 +240,13 @@ CASES: dict[str, Case] = {
         2,
         "population",
         "'99999999999999999999' is not valid: expected a whole number of at most 19 digits",
+    ),
+    "year 0 (found by the fuzz test)": (
+        _year_zero,
+        EVENTS,
+        2,
+        "date",
+        "'0000-01-01' is not valid: expected a real day as YYYY-MM-DD",
     ),
     "cp1252 byte": (_cp1252_in_places, PLACES, 6, "name", "byte 0xe9 (a 'é' in Windows-1252)"),
     "semicolon-delimited": (_semicolons, "trade/border_trade.csv", 1, None, "separated by ';'"),

@@ -19,6 +19,7 @@ Examples
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import json
 import logging
@@ -1033,6 +1034,7 @@ def _parse_date(text: object) -> pd.Timestamp | None:
     if not isinstance(text, str) or not _DATE.match(text):
         return None
     try:
+        datetime.date.fromisoformat(text)  # a real day of years 1-9999 (pandas takes year 0)
         return pd.Timestamp(text)
     except ValueError:
         return None
