@@ -24,6 +24,7 @@ import io
 import json
 import logging
 import re
+import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
@@ -576,10 +577,14 @@ class _Loader:
             self.problem(path, None, None, f"holds {found!r}; expected {expected}")
             return None
         try:
-            frame = gpd.read_file(io.BytesIO(text.encode("utf-8")))
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                frame = gpd.read_file(io.BytesIO(text.encode("utf-8")))
         except Exception as error:  # GDAL's reasons vary: report them, never a traceback
             self.problem(path, None, None, f"GDAL cannot read it ({error}); expected {expected}")
             return None
+        for message in dict.fromkeys(str(w.message) for w in caught):  # GDAL's warnings, once
+            self.problem(path, None, None, f"GDAL: {message}", "warning")
         return self.check_boundary(path, frame, kinds, has_crs="crs" in document)
 
     def check_boundary(
