@@ -22,11 +22,14 @@ from territory.dataset import (
     validate,
 )
 from territory.errors import (
+    ArgumentError,
+    ArgumentTypeError,
     DataError,
     DataProblem,
     DateRangeError,
     TerritoryError,
     UnknownPlaceError,
+    WriteError,
 )
 from territory.export import (
     control_map,
@@ -59,6 +62,8 @@ __all__ = [
     "TOWNSHIP_ATTRIBUTION",
     "UNASSESSED",
     "WGS84",
+    "ArgumentError",
+    "ArgumentTypeError",
     "ControlTimeline",
     "DataError",
     "DataProblem",
@@ -67,6 +72,7 @@ __all__ = [
     "TerritoryError",
     "TradeShare",
     "UnknownPlaceError",
+    "WriteError",
     "__version__",
     "area_km2",
     "claimed_vs_assessed",

@@ -537,6 +537,9 @@ def crossings(
         out = table.copy()
         for column in out.columns:
             out[column] = out[column].map(lambda v: jsonable(v) if not isinstance(v, str) else v)
+        from territory.export.cells import spreadsheet_safe
+
+        out = spreadsheet_safe(out)
         out.to_csv(buffer, index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
         click.echo(buffer.getvalue(), nl=False)
     elif fmt == "json":
@@ -787,6 +790,7 @@ def export_cmd(
 # --------------------------------------------------------------------------- validate
 @main.command(name="validate", short_help="List every problem in datasets or CSVs.")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--strict", is_flag=True, help="Treat warnings (suspicious logic) as errors.")
 @_data_option
 @click.option("--report", is_flag=True, help="Also print a coverage report of each valid dataset.")
 @click.option(
@@ -796,7 +800,11 @@ def export_cmd(
     "(default: ../shared/geodata beside the dataset's checkout, when it exists).",
 )
 def validate_cmd(
-    paths: tuple[Path, ...], data: Path | None, report: bool, geodata: Path | None
+    paths: tuple[Path, ...],
+    data: Path | None,
+    report: bool,
+    geodata: Path | None,
+    strict: bool,
 ) -> None:
     """List every problem in datasets or single CSV files; exit 1 on any.
 
@@ -804,19 +812,23 @@ def validate_cmd(
     CSV named like a dataset file (events.csv, places.csv …: checked on its
     own).  Without PATH, checks --data or the embedded dataset.  Problems are
     printed one per line: file, row (the header is row 1), column and what is
-    wrong.
+    wrong.  Warnings (suspicious logic) and notes (e.g. blank rows skipped) are
+    listed too but exit 0, unless --strict makes warnings errors.
     """
     targets = list(paths) or [data or embedded_data_path()]
     total = 0
     for target in targets:
         if not target.exists():
             problems_text = [f"{target}: no such file or directory"]
+            errors = 1
         else:
-            problems_text = [str(p) for p in validate(target)]
+            problems = validate(target, strict=strict)
+            problems_text = [str(p) for p in problems]
+            errors = sum(p.severity == "error" for p in problems)
         for line in problems_text:
             click.echo(" ".join(line.split()))
-        total += len(problems_text)
-        if not problems_text:
+        total += errors
+        if not errors:
             click.echo(f"{target}: ok", err=True)
             if report and target.is_dir():
                 _print_report(target, geodata)

@@ -37,9 +37,12 @@ def area_km2(geometries: gpd.GeoSeries | gpd.GeoDataFrame) -> pd.Series:
     pandas.Series
         Areas in square kilometres, with the input's index.
     """
-    if geometries.crs is None:
-        from territory.errors import TerritoryError
+    from territory.checks import check_frame
 
-        raise TerritoryError("area_km2: geometries has no CRS; expected one (normally EPSG:4326)")
+    check_frame("geometries", geometries)
+    if geometries.crs is None:
+        from territory.errors import ArgumentError
+
+        raise ArgumentError("area_km2: geometries has no CRS; expected one (normally EPSG:4326)")
     series = geometries.geometry if isinstance(geometries, gpd.GeoDataFrame) else geometries
     return series.to_crs(MYANMAR_ALBERS).area / 1e6

@@ -18,12 +18,18 @@ Examples
 
 from __future__ import annotations
 
+import csv
+import datetime
+import io
 import json
+import logging
 import re
+import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -32,7 +38,7 @@ import shapely
 
 from territory.claims import check_claims
 from territory.crs import MYANMAR_ALBERS, WGS84
-from territory.errors import DataError, DataProblem
+from territory.errors import DataError, DataProblem, Severity
 from territory.schema import HOLDER_CHANGING_KINDS, SPECS, Column, TableSpec
 from territory.townships import TOWNSHIP_ATTRIBUTION, TOWNSHIPS_FILE, key_townships
 
@@ -61,6 +67,19 @@ _BOUNDARIES = {
     "country": "boundaries/myanmar.geojson",
     "borders": "boundaries/international_borders.geojson",
 }
+_NEIGHBOURS = "boundaries/neighbours.geojson"
+#: The geometry types each boundary file may hold.
+_BOUNDARY_GEOMETRIES = {
+    "state": ("Polygon", "MultiPolygon"),
+    "country": ("Polygon", "MultiPolygon"),
+    "borders": ("LineString", "MultiLineString"),
+    "neighbours": ("Polygon", "MultiPolygon"),
+    "townships": ("Polygon", "MultiPolygon"),
+}
+#: An event date cannot be uncertain by more than this (ten years).
+MAX_DATE_UNCERTAINTY_DAYS = 3653
+_INT64_MAX = 2**63 - 1
+LOG = logging.getLogger("territory")
 
 
 @dataclass(frozen=True)
@@ -197,36 +216,61 @@ def load_dataset(path: str | Path) -> Dataset:
     >>> ds.events["date"].is_monotonic_increasing
     True
     """
-    loader = _Loader(Path(path))
+    from territory.checks import check_path
+
+    loader = _Loader(check_path("path", path))
     dataset = loader.load()
-    if loader.problems:
-        raise DataError(loader.problems)
+    errors = [p for p in loader.problems if p.severity == "error"]
+    if errors:
+        raise DataError(errors)
+    for problem in loader.problems:
+        LOG.info("%s", problem)
     assert dataset is not None
     return dataset
 
 
-def validate(path: str | Path) -> list[DataProblem]:
+def validate(path: str | Path, *, strict: bool = False) -> list[DataProblem]:
     """Every problem in a dataset directory, or in a single CSV file.
 
-    A directory is checked in full, across files.  A single CSV named like
+    A directory is checked in full, across files: a file that is missing or
+    unreadable stops only the checks that need it.  A single CSV named like
     one of the dataset's files (``events.csv``, ``places.csv`` …) is checked
     on its own: its columns, types and values, without cross-file rules.
 
     Parameters
     ----------
     path : str or Path
+    strict : bool, default False
+        Report warnings (suspicious but loadable data, such as a handover to
+        the place's holder) as errors.
 
     Returns
     -------
     list of DataProblem
-        Empty when the data is valid.
+        Empty when the data is valid.  Each has a ``severity``: ``error``
+        (:func:`load_dataset` refuses the data), ``warning`` or ``note``.
 
     Examples
     --------
     >>> validate(embedded_data_path())
     []
     """
-    path = Path(path)
+    from territory.checks import check_bool, check_path
+
+    path = check_path("path", path)
+    check_bool("strict", strict)
+    problems = _validate(path)
+    if strict:
+        return [
+            DataProblem(p.file, p.row, p.column, p.message, "error")
+            if p.severity == "warning"
+            else p
+            for p in problems
+        ]
+    return problems
+
+
+def _validate(path: Path) -> list[DataProblem]:
     if path.is_dir():
         loader = _Loader(path)
         loader.load()
@@ -269,6 +313,9 @@ def read_townships(path: str | Path) -> gpd.GeoDataFrame:
         When the file is missing, has no CRS or another CRS, lacks
         ``TS_PCODE`` or ``TS``, repeats a pcode or has invalid geometries.
     """
+    from territory.checks import check_path
+
+    path = check_path("path", path)
     path = Path(path)
     if not path.is_file():
         raise DataError(
@@ -307,6 +354,11 @@ def read_townships(path: str | Path) -> gpd.GeoDataFrame:
     return frame.set_index("TS_PCODE", drop=False).rename_axis(None)
 
 
+def _exists(path: Path) -> bool:
+    """True for a file, a directory or a symlink (even a broken one)."""
+    return path.exists() or path.is_symlink()
+
+
 def _rows(series: pd.Series) -> Iterable[tuple[int, object]]:
     """(spreadsheet row, value) pairs of a series indexed by position."""
     for position, value in zip(series.index, series, strict=True):
@@ -320,8 +372,15 @@ class _Loader:
         self.root = root
         self.problems: list[DataProblem] = []
 
-    def problem(self, file: Path | str, row: int | None, column: str | None, message: str) -> None:
-        self.problems.append(DataProblem(str(file), row, column, message))
+    def problem(
+        self,
+        file: Path | str,
+        row: int | None,
+        column: str | None,
+        message: str,
+        severity: Severity = "error",
+    ) -> None:
+        self.problems.append(DataProblem(str(file), row, column, message, severity))
 
     # -- whole dataset -----------------------------------------------------
     def load(self) -> Dataset | None:
@@ -331,34 +390,54 @@ class _Loader:
             return None
         meta = self.metadata(meta_path)
         tables = {key: self.table(spec) for key, spec in SPECS.items()}
-        shapes = {key: self.boundary(rel) for key, rel in _BOUNDARIES.items()}
-        neighbours_path = self.root / "boundaries/neighbours.geojson"
-        neighbours = (
-            self.boundary("boundaries/neighbours.geojson") if neighbours_path.exists() else None
+        shapes = {key: self.boundary(rel, key) for key, rel in _BOUNDARIES.items()}
+        neighbours_path = self.root / _NEIGHBOURS
+        neighbours = self.boundary(_NEIGHBOURS, "neighbours") if _exists(neighbours_path) else None
+        # Each cross-file check runs when the files it needs were read.
+        baseline_date, as_of = (meta[1], meta[2]) if meta is not None else (None, None)
+        places = (
+            self.places(tables["places"], shapes["country"], shapes["borders"])
+            if tables["places"] is not None
+            else None
         )
+        place_ids = places.index if places is not None else None
+        actors = None
+        if tables["actors"] is not None:
+            actors = tables["actors"].set_index("id", drop=False).rename_axis(None)
+            self.check_actors(actors)
+        actor_ids = actors.index if actors is not None else None
+        self.check_references(tables, place_ids, actor_ids)
+        if tables["baseline"] is not None and place_ids is not None:
+            self.check_baseline(tables["baseline"], place_ids)
+        events = None
+        if tables["events"] is not None:
+            events = self.events(tables["events"], tables["baseline"], baseline_date, as_of)
+        if tables["trade"] is not None:
+            self.check_trade(tables["trade"])
+        origin = None
+        if meta is not None and place_ids is not None:
+            origin = meta[3]
+            if origin is None:
+                origin = DEFAULT_ORIGIN if DEFAULT_ORIGIN in place_ids else None
+            elif origin not in place_ids:
+                self.problem(
+                    meta_path,
+                    None,
+                    "origin",
+                    f"unknown place id {origin!r}; expected a place of places.csv",
+                )
+        read = {key: t for key, t in tables.items() if t is not None}
         if (
             meta is None
-            or any(t is None for t in tables.values())
+            or places is None
+            or actors is None
+            or events is None
+            or len(read) < len(tables)
             or any(s is None for s in shapes.values())
+            or (neighbours is None and _exists(neighbours_path))
         ):
             return None
-        name, baseline_date, as_of, origin = meta
-        places = self.places(tables["places"], shapes["country"], shapes["borders"])
-        if origin is None:
-            origin = DEFAULT_ORIGIN if DEFAULT_ORIGIN in places.index else None
-        elif origin not in places.index:
-            self.problem(
-                meta_path,
-                None,
-                "origin",
-                f"unknown place id {origin!r}; expected a place of places.csv",
-            )
-        actors = tables["actors"].set_index("id", drop=False).rename_axis(None)
-        self.check_actors(actors)
-        self.check_references(tables, places.index, actors.index)
-        self.check_baseline(tables["baseline"], places.index)
-        events = self.events(tables["events"], tables["baseline"], baseline_date, as_of)
-        self.check_trade(tables["trade"])
+        name, baseline_date, as_of, _ = meta
         claims_file = str(self.root / SPECS["claims"].path)
         self.problems += check_claims(
             tables["claims"], events["event_id"], actors.index, claims_file
@@ -371,11 +450,11 @@ class _Loader:
             as_of=as_of,
             places=places,
             actors=actors,
-            baseline=tables["baseline"],
+            baseline=read["baseline"].reset_index(drop=True),
             events=events,
-            routes=tables["routes"],
-            trade=tables["trade"],
-            population=tables["population"],
+            routes=read["routes"].reset_index(drop=True),
+            trade=read["trade"].reset_index(drop=True),
+            population=read["population"].reset_index(drop=True),
             state=shapes["state"],
             country=shapes["country"],
             borders=shapes["borders"],
@@ -391,76 +470,282 @@ class _Loader:
         """The dataset's own township polygons, when it ships them."""
         if not (self.root / TOWNSHIPS_FILE).is_file():
             return None
-        frame = self.boundary(TOWNSHIPS_FILE)
+        frame = self.boundary(TOWNSHIPS_FILE, "townships")
         return None if frame is None else key_townships(frame, population)
 
-    def metadata(self, path: Path) -> tuple[str, pd.Timestamp, pd.Timestamp, str | None] | None:
+    # -- reading files ---------------------------------------------------------
+    def read_bytes(self, path: Path, what: str) -> bytes | None:
+        """The bytes of a file that exists, or None with a problem (outside the folder, unreadable)."""
         try:
-            meta = json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
+            inside = path.resolve().is_relative_to(self.root.resolve())
+        except (OSError, RuntimeError) as error:  # a symlink loop
+            self.problem(path, None, None, f"cannot be resolved ({error}); expected {what}")
+            return None
+        if not inside:
             self.problem(
                 path,
                 None,
                 None,
-                "missing; expected a JSON object with name, baseline_date and as_of",
+                f"is a link to {str(path.resolve())!r}, outside the data folder "
+                f"{str(self.root)!r}; copy the file into the folder instead",
             )
             return None
-        except json.JSONDecodeError as error:
-            self.problem(path, error.lineno, None, f"not valid JSON: {error.msg}")
-            return None
-        dates = {}
-        for key in ("baseline_date", "as_of"):
-            dates[key] = _parse_date(meta.get(key))
-            if dates[key] is None:
-                self.problem(path, None, key, f"{meta.get(key)!r} is not an ISO date (YYYY-MM-DD)")
-        if any(d is None for d in dates.values()):
-            return None
-        if dates["as_of"] <= dates["baseline_date"]:
+        try:
+            return path.read_bytes()
+        except PermissionError:
             self.problem(
-                path, None, "as_of", f"{dates['as_of'].date()} is not after baseline_date"
+                path, None, None, f"permission denied (make it readable); expected {what}"
             )
+        except IsADirectoryError:
+            self.problem(path, None, None, f"is a directory; expected {what}")
+        except OSError as error:
+            self.problem(path, None, None, f"cannot be read ({error.strerror}); expected {what}")
+        return None
+
+    def decode(self, path: Path, data: bytes, header: bool = True) -> str | None:
+        """UTF-8 text (a BOM is dropped), or None with a problem naming the row and column."""
+        try:
+            return data.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            start = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+            line_start = data.rfind(b"\n", 0, error.start) + 1
+            row = data.count(b"\n", 0, error.start) + 1
+            prefix = data[max(line_start, start) : error.start].decode("utf-8", "replace")
+            byte = data[error.start : error.start + 1]
+            guess = byte.decode("cp1252", "replace")
+            column = None
+            if header and row > 1:
+                first_line = data[start:].split(b"\n", 1)[0].rstrip(b"\r")
+                try:
+                    names = next(csv.reader([first_line.decode("utf-8", "replace")]), [])
+                    cells = next(csv.reader([prefix.replace("\r", " ")]), [""])
+                except csv.Error:  # a quote or line break the CSV reader will report
+                    names, cells = [], [""]
+                position = max(len(cells) - 1, 0)
+                column = names[position].strip() if position < len(names) else None
+            self.problem(
+                path,
+                row,
+                column,
+                f"byte 0x{byte.hex()} (a {guess!r} in Windows-1252) is not UTF-8: the file "
+                "seems saved in another encoding; save it as UTF-8",
+            )
+            return None
+
+    def read_json_text(self, path: Path, expected: str, missing: str) -> str | None:
+        """The UTF-8 text of a JSON file, or None with a problem."""
+        if not _exists(path):
+            self.problem(path, None, None, f"{missing}; expected {expected}")
+            return None
+        data = self.read_bytes(path, expected)
+        return self.decode(path, data, header=False) if data is not None else None
+
+    def metadata(self, path: Path) -> tuple[str, pd.Timestamp, pd.Timestamp, str | None] | None:
+        expected = "a JSON object with name, baseline_date and as_of"
+        text = self.read_json_text(path, expected, "missing")
+        if text is None:
+            return None
+        try:
+            meta = json.loads(text)
+        except json.JSONDecodeError as error:
+            self.problem(
+                path,
+                None,
+                None,
+                f"not valid JSON: {error.msg} at line {error.lineno}, character {error.colno}",
+            )
+            return None
+        if not isinstance(meta, dict):
+            self.problem(
+                path, None, None, f"holds a JSON {type(meta).__name__}; expected {expected}"
+            )
+            return None
+        baseline_date, as_of = (
+            _parse_date(meta.get("baseline_date")),
+            _parse_date(meta.get("as_of")),
+        )
+        for key, day in (("baseline_date", baseline_date), ("as_of", as_of)):
+            if day is None:
+                self.problem(path, None, key, f"{meta.get(key)!r} is not an ISO date (YYYY-MM-DD)")
+        if baseline_date is None or as_of is None:
+            return None
+        if as_of <= baseline_date:
+            self.problem(path, None, "as_of", f"{as_of.date()} is not after baseline_date")
             return None
         origin = meta.get("origin")
+        if origin is not None and not isinstance(origin, str):
+            self.problem(path, None, "origin", f"{origin!r} is not a place id (a string)")
+            origin = None
         return (
             str(meta.get("name", self.root.name)),
-            dates["baseline_date"],
-            dates["as_of"],
+            baseline_date,
+            as_of,
             origin,
         )
 
-    def boundary(self, relative: str) -> gpd.GeoDataFrame | None:
+    def boundary(self, relative: str, role: str) -> gpd.GeoDataFrame | None:
         path = self.root / relative
-        if not path.is_file():
-            self.problem(path, None, None, "missing file")
+        kinds = _BOUNDARY_GEOMETRIES[role]
+        expected = f"a GeoJSON FeatureCollection of {' or '.join(kinds)} features"
+        text = self.read_json_text(path, expected, "missing file")
+        if text is None:
             return None
-        frame = gpd.read_file(path)
-        if frame.crs is None:
-            frame = frame.set_crs(WGS84)  # RFC 7946 GeoJSON has no crs member and means WGS84
-        elif frame.crs.to_epsg() != 4326:
-            frame = frame.to_crs(WGS84)
-        if frame.empty or not frame.geometry.is_valid.all():
+        if not text.strip():
+            self.problem(path, None, None, f"empty file; expected {expected}")
+            return None
+        try:
+            document = json.loads(text)
+        except json.JSONDecodeError as error:
+            cut = " (the file seems cut short)" if error.pos >= len(text.rstrip()) else ""
             self.problem(
-                path, None, "geometry", "expected at least one feature, all with valid geometry"
+                path,
+                None,
+                None,
+                f"not valid JSON: {error.msg} at line {error.lineno}, character {error.colno}"
+                f"{cut}; expected {expected}",
             )
             return None
-        return frame
+        if not isinstance(document, dict) or document.get("type") not in (
+            "FeatureCollection",
+            "Feature",
+        ):
+            found = document.get("type") if isinstance(document, dict) else type(document).__name__
+            self.problem(path, None, None, f"holds {found!r}; expected {expected}")
+            return None
+        try:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                frame = gpd.read_file(io.BytesIO(text.encode("utf-8")))
+        except Exception as error:  # GDAL's reasons vary: report them, never a traceback
+            self.problem(path, None, None, f"GDAL cannot read it ({error}); expected {expected}")
+            return None
+        for message in dict.fromkeys(str(w.message) for w in caught):  # GDAL's warnings, once
+            self.problem(path, None, None, f"GDAL: {message}", "warning")
+        return self.check_boundary(path, frame, kinds, has_crs="crs" in document)
+
+    def check_boundary(
+        self, path: Path, frame: gpd.GeoDataFrame, kinds: tuple[str, ...], has_crs: bool
+    ) -> gpd.GeoDataFrame | None:
+        if frame.empty:
+            self.problem(path, None, None, "no features; expected at least one")
+            return None
+        ok = True
+        if frame.crs is None or not has_crs:
+            # RFC 7946 GeoJSON has no crs member and means WGS84 lon/lat
+            west, south, east, north = frame.total_bounds
+            if not (-180 <= west <= east <= 180 and -90 <= south <= north <= 90):
+                self.problem(
+                    path,
+                    None,
+                    "geometry",
+                    f"coordinates reach ({west:.6g}, {south:.6g}) to ({east:.6g}, {north:.6g}): "
+                    "these cannot be degrees; a GeoJSON without a crs member must be in "
+                    "WGS84 lon/lat (RFC 7946): reproject it to EPSG:4326",
+                )
+                return None
+            frame = frame.set_crs(WGS84, allow_override=True)
+        elif frame.crs.to_epsg() != 4326:
+            try:
+                frame = frame.to_crs(WGS84)
+            except Exception as error:
+                self.problem(path, None, "geometry", f"cannot reproject to EPSG:4326: {error}")
+                return None
+        for position, geometry in enumerate(frame.geometry):
+            feature = position + 1
+            if geometry is None or geometry.is_empty:
+                self.problem(path, feature, "geometry", f"feature {feature} has no geometry")
+                ok = False
+            elif geometry.geom_type not in kinds:
+                self.problem(
+                    path,
+                    feature,
+                    "geometry",
+                    f"feature {feature} is a {geometry.geom_type}; this file must hold "
+                    f"{' or '.join(kinds)} features",
+                )
+                ok = False
+            elif not geometry.is_valid:
+                self.problem(
+                    path,
+                    feature,
+                    "geometry",
+                    f"feature {feature} is not a valid geometry: {shapely.is_valid_reason(geometry)}",
+                )
+                ok = False
+        return frame if ok else None
 
     # -- one table -----------------------------------------------------------
+    def rows(self, path: Path, text: str, spec: TableSpec) -> pd.DataFrame | None:
+        """The text's records as strings, indexed by spreadsheet row - 2; None on a problem."""
+        reader = csv.reader(io.StringIO(text), strict=True)
+        records: list[list[str]] = []
+        try:
+            for record in reader:
+                records.append(record)
+        except csv.Error as error:
+            row = len(records) + 1
+            hint = (
+                "a quote opened in this row is never closed"
+                if "end of data" in str(error) or "EOF" in str(error)
+                else f"malformed ({error})"
+            )
+            self.problem(path, row, None, f'{hint}; quote a cell that holds a comma with "..."')
+            return None
+        if not records or not any(cell.strip() for cell in records[0]):
+            self.problem(path, 1, None, f"no header row; expected columns {spec.names}")
+            return None
+        header = [cell.strip() for cell in records[0]]
+        for delimiter in (";", "\t"):
+            if len(header) == 1 and delimiter in header[0]:
+                self.problem(
+                    path,
+                    1,
+                    None,
+                    f"the header is separated by {delimiter!r}; expected a comma-separated file "
+                    f"with columns {spec.names}",
+                )
+                return None
+        for name in sorted({n for n in header if n and header.count(n) > 1}):
+            self.problem(path, 1, name, f"column {name!r} appears twice; expected it once")
+        width = len(header)
+        kept: dict[int, list[str]] = {}
+        blank: list[int] = []
+        for number, record in enumerate(records[1:], start=2):
+            if not any(cell.strip() for cell in record):
+                blank.append(number)
+                continue
+            if len(record) > width and any(cell.strip() for cell in record[width:]):
+                self.problem(
+                    path,
+                    number,
+                    None,
+                    f"{len(record)} cells; the header has {width}: quote a cell that holds a "
+                    'comma with "..."',
+                )
+                continue
+            kept[number - 2] = (record + [""] * width)[:width]
+        if blank:
+            shown = ", ".join(map(str, blank[:10])) + (" …" if len(blank) > 10 else "")
+            self.problem(path, None, None, f"{len(blank)} blank row(s) skipped: {shown}", "note")
+        frame = pd.DataFrame.from_dict(kept, orient="index", columns=header, dtype=object)
+        if not kept:
+            frame = pd.DataFrame(columns=header, dtype=object)
+        return frame.loc[:, ~frame.columns.duplicated()]
+
     def table(self, spec: TableSpec, file: Path | None = None) -> pd.DataFrame | None:
         path = file or self.root / spec.path
-        if not path.is_file():
+        if not _exists(path):
             if spec.optional_file:
                 return pd.DataFrame({c.name: pd.Series(dtype=object) for c in spec.columns})
             self.problem(path, None, None, f"missing file; expected columns {spec.names}")
             return None
-        try:
-            raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-        except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
-            self.problem(
-                path, None, None, f"cannot be read as a UTF-8 CSV with a header row: {error}"
-            )
+        data = self.read_bytes(path, f"a CSV file with columns {spec.names}")
+        text = self.decode(path, data) if data is not None else None
+        if text is None:
             return None
-        raw.columns = [c.strip() for c in raw.columns]
+        raw = self.rows(path, text, spec)
+        if raw is None:
+            return None
         missing = [c.name for c in spec.columns if c.name not in raw.columns]
         for name in missing:
             self.problem(
@@ -468,7 +753,7 @@ class _Loader:
             )
         if missing:
             return None
-        raw = raw.apply(lambda column: column.str.strip())
+        raw = raw.apply(lambda column: column.str.strip()) if len(raw) else raw
         parsed = pd.DataFrame(index=raw.index)
         for column in spec.columns:
             parsed[column.name] = self.cells(path, raw[column.name], column)
@@ -488,8 +773,9 @@ class _Loader:
         empty = np.array([text == "" for text in texts], dtype=bool)
         wrong = np.array([expected is not None for _, expected in parsed], dtype=bool)
         flagged = (empty & column.required) | wrong
+        row_numbers = raw.index.to_numpy(dtype=np.int64) + 2
         for position in np.flatnonzero(flagged[codes]):
-            row, code = int(raw.index[position]) + 2, codes[position]
+            row, code = int(row_numbers[position]), codes[position]
             if empty[code]:
                 self.problem(path, row, column.name, f"empty; a {column.kind} value is required")
             else:
@@ -502,7 +788,7 @@ class _Loader:
         distinct = np.empty(len(texts), dtype=object)
         for number, (value, _) in enumerate(parsed):
             distinct[number] = value
-        values = distinct[codes]
+        values: Any = distinct[codes]
         if column.kind == "list":  # every row gets its own list
             values = [[] if value is None else list(value) for value in values]
         series = pd.Series(values, index=raw.index, dtype=object, name=column.name)
@@ -522,17 +808,23 @@ class _Loader:
 
     # -- rules across rows and files ------------------------------------------
     def places(
-        self, table: pd.DataFrame, country: gpd.GeoDataFrame, borders: gpd.GeoDataFrame
+        self,
+        table: pd.DataFrame,
+        country: gpd.GeoDataFrame | None,
+        borders: gpd.GeoDataFrame | None,
     ) -> gpd.GeoDataFrame:
         path = self.root / SPECS["places"].path
         places = gpd.GeoDataFrame(
             table, geometry=gpd.points_from_xy(table["lon"], table["lat"]), crs=WGS84
         )
-        outline = country.to_crs(MYANMAR_ALBERS).union_all()
-        lines = borders.to_crs(MYANMAR_ALBERS).union_all()
+        # Without a readable outline or border file, the distance checks cannot run.
+        outline = country.to_crs(MYANMAR_ALBERS).union_all() if country is not None else None
+        lines = borders.to_crs(MYANMAR_ALBERS).union_all() if borders is not None else None
 
-        def distance_km(lon: pd.Series, lat: pd.Series, to: shapely.Geometry) -> np.ndarray:
+        def distance_km(lon: pd.Series, lat: pd.Series, to: shapely.Geometry | None) -> np.ndarray:
             """Distance of each (lon, lat) to ``to``; inf where not a lon/lat at all."""
+            if to is None:
+                return np.zeros(len(lon))
             plausible = lon.between(-180, 180) & lat.between(-90, 90)
             points = gpd.GeoSeries(
                 gpd.points_from_xy(lon.where(plausible, 0), lat.where(plausible, 0)), crs=WGS84
@@ -556,7 +848,7 @@ class _Loader:
         flagged = no_source | no_partner | no_official | outside | off_border
         ids, lons, lats = (table[c].to_numpy() for c in ("id", "lon", "lat"))
         for position in np.flatnonzero(flagged):  # row by row, as a reader would list them
-            row = int(position) + 2
+            row = int(table.index.to_numpy(dtype=np.int64)[position]) + 2
             if no_source[position]:
                 self.problem(
                     path, row, "population_source", "empty; a population needs its source"
@@ -594,22 +886,30 @@ class _Loader:
                 )
 
     def check_references(
-        self, tables: dict[str, pd.DataFrame], place_ids: pd.Index, actor_ids: pd.Index
+        self,
+        tables: dict[str, pd.DataFrame | None],
+        place_ids: pd.Index | None,
+        actor_ids: pd.Index | None,
     ) -> None:
+        """References to places and actors, for the tables and id lists that could be read."""
         for key, spec in SPECS.items():
             path = self.root / spec.path
+            table = tables.get(key)
             for column in spec.columns:
                 known = {"place": place_ids, "actor": actor_ids}.get(column.kind)
-                if known is None:
+                if known is None or table is None:
                     continue
-                values = tables[key][column.name]
+                values = table[column.name]
                 unknown = values.notna() & ~values.isin(known)
                 for row, value in _rows(values[unknown]):
                     self.problem(path, row, column.name, f"unknown {column.kind} id {value!r}")
         path = self.root / SPECS["routes"].path
-        for row, stops in _rows(tables["routes"]["places"]):
+        routes = tables.get("routes")
+        route_stops: Any = routes["places"] if routes is not None else pd.Series()
+        for row, stops in _rows(route_stops):
+            assert isinstance(stops, list)
             for stop in stops:
-                if stop not in place_ids:
+                if place_ids is not None and stop not in place_ids:
                     self.problem(path, row, "places", f"unknown place id {stop!r}")
             if len(stops) < 2:
                 self.problem(
@@ -629,25 +929,40 @@ class _Loader:
     def events(
         self,
         table: pd.DataFrame,
-        baseline: pd.DataFrame,
-        baseline_date: pd.Timestamp,
-        as_of: pd.Timestamp,
+        baseline: pd.DataFrame | None,
+        baseline_date: pd.Timestamp | None,
+        as_of: pd.Timestamp | None,
     ) -> pd.DataFrame:
+        """Events sorted by date; the date checks run when ``dataset.json`` gave the range."""
         path = self.root / SPECS["events"].path
-        events = table.assign(row=np.arange(len(table)) + 2)
+        events = table.assign(row=table.index.to_numpy(dtype=np.int64) + 2)
         date, reported, kind = events["date"], events["reported"], events["kind"]
         no_place = (events["place"].isna() & (kind != "ceasefire")).to_numpy()
         dated = date.notna().to_numpy()
-        out_of_range = dated & ((date <= baseline_date) | (date > as_of)).to_numpy()
-        uncertainty = pd.to_timedelta(events["date_uncertainty_days"].fillna(0).astype(int), "D")
+        days = events["date_uncertainty_days"].fillna(0).astype("int64")
+        too_uncertain = (days > MAX_DATE_UNCERTAINTY_DAYS).to_numpy()
+        uncertainty = pd.to_timedelta(days.clip(upper=MAX_DATE_UNCERTAINTY_DAYS), "D")
         earliest = date - uncertainty
-        late_or_early = (
-            dated
-            & reported.notna().to_numpy()
-            & ((reported < earliest) | (reported > as_of)).to_numpy()
-        )
-        for position in np.flatnonzero(no_place | out_of_range | late_or_early):
-            row = int(position) + 2
+        out_of_range = np.zeros(len(events), dtype=bool)
+        late_or_early = np.zeros(len(events), dtype=bool)
+        first, last = baseline_date or pd.Timestamp.min, as_of or pd.Timestamp.max
+        if baseline_date is not None and as_of is not None:
+            out_of_range = dated & ((date <= baseline_date) | (date > as_of)).to_numpy()
+            late_or_early = (
+                dated
+                & reported.notna().to_numpy()
+                & ((reported < earliest) | (reported > as_of)).to_numpy()
+            )
+        for position in np.flatnonzero(no_place | out_of_range | late_or_early | too_uncertain):
+            row = int(events["row"].iloc[position])
+            if too_uncertain[position]:
+                self.problem(
+                    path,
+                    row,
+                    "date_uncertainty_days",
+                    f"{int(days.iloc[position])} days; expected at most "
+                    f"{MAX_DATE_UNCERTAINTY_DAYS} (ten years)",
+                )
             if no_place[position]:
                 self.problem(
                     path,
@@ -662,7 +977,7 @@ class _Loader:
                     row,
                     "date",
                     f"{day.date()} is outside the data's range: expected after the baseline "
-                    f"{baseline_date.date()} and on or before the as-of date {as_of.date()}",
+                    f"{first.date()} and on or before the as-of date {last.date()}",
                 )
             if late_or_early[position]:
                 self.problem(
@@ -670,12 +985,14 @@ class _Loader:
                     row,
                     "reported",
                     f"{reported.iloc[position].date()} is not within "
-                    f"[{earliest.iloc[position].date()}, {as_of.date()}]: a report cannot "
+                    f"[{earliest.iloc[position].date()}, {last.date()}]: a report cannot "
                     "precede the event's window or follow the as-of date",
                 )
         events["reported"] = events["reported"].fillna(events["date"])
         events = events.sort_values(["date", "row"], kind="stable").reset_index(drop=True)
-        self.check_holder_chain(events, baseline)
+        if baseline is not None:
+            self.check_holder_chain(events, baseline)
+        self.check_repelled(events)
         return events
 
     def check_holder_chain(self, events: pd.DataFrame, baseline: pd.DataFrame) -> None:
@@ -695,8 +1012,9 @@ class _Loader:
         # For each event, the position of the last holder-changing event before it
         # at the same place (-1: none, the baseline holds).
         own = pd.Series(np.where(changes, np.arange(len(log)), -1), dtype=float)
-        previous = own.groupby(places).shift(1).fillna(-1.0).groupby(places).cummax()
-        previous = previous.to_numpy(dtype=np.int64)
+        previous: np.ndarray = (
+            own.groupby(places).shift(1).fillna(-1.0).groupby(places).cummax().to_numpy(np.int64)
+        )
         to_actor = log["to_actor"].to_numpy(dtype=object)
         from_actor = log["from_actor"].to_numpy(dtype=object)
         rows = log["row"].to_numpy()
@@ -716,6 +1034,35 @@ class _Loader:
                 f"{log['date'].iloc[position].date()}: "
                 f"the log says {expected[position]!r} (from {origin})",
             )
+        to_holder = changes & np.array(
+            [given == want for given, want in zip(to_actor, expected, strict=True)], dtype=bool
+        )
+        for position in np.flatnonzero(to_holder):
+            self.problem(
+                path,
+                int(rows[position]),
+                "to_actor",
+                f"a {log['kind'].iloc[position]} of {places[position]!r} to "
+                f"{to_actor[position]!r}, who already holds it: nothing changes hands",
+                "warning",
+            )
+
+    def check_repelled(self, events: pd.DataFrame) -> None:
+        """A ``repelled`` attack should follow a ``contested`` event at the same place."""
+        path = self.root / SPECS["events"].path
+        seen: set[object] = set()
+        for place, kind, row in zip(events["place"], events["kind"], events["row"], strict=True):
+            if kind == "contested":
+                seen.add(place)
+            elif kind == "repelled" and place is not None and place not in seen:
+                self.problem(
+                    path,
+                    int(row),
+                    "kind",
+                    f"'repelled' at {place!r} with no 'contested' event there before it: "
+                    "record the attack as contested first",
+                    "warning",
+                )
 
     def check_trade(self, trade: pd.DataFrame) -> None:
         path = self.root / SPECS["trade"].path
@@ -728,6 +1075,7 @@ def _parse_date(text: object) -> pd.Timestamp | None:
     if not isinstance(text, str) or not _DATE.match(text):
         return None
     try:
+        datetime.date.fromisoformat(text)  # a real day of years 1-9999 (pandas takes year 0)
         return pd.Timestamp(text)
     except ValueError:
         return None
@@ -744,6 +1092,8 @@ def _parse_cell(text: str, column: Column) -> tuple[object, str | None]:
             number = float(text) if kind == "float" else int(text)
         except ValueError:
             return None, "a whole number" if kind == "int" else "a number"
+        if kind == "int" and abs(number) > _INT64_MAX:
+            return None, "a whole number of at most 19 digits"
         if not np.isfinite(number):
             return None, "a finite number"
         low, high = column.minimum, column.maximum

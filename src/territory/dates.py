@@ -53,7 +53,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from territory.errors import DateFormatError, DateRangeError, DateTypeError, TerritoryError
+from territory.errors import (
+    DateFormatError,
+    DateRangeError,
+    DateTypeError,
+    TerritoryError,
+)
 
 __all__ = ["ACCEPTED", "date_grid", "day_range", "parse_day", "parse_days", "to_day"]
 

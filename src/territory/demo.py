@@ -125,6 +125,9 @@ def write_series_csv(series: pd.DataFrame, path: Path) -> Path:
             table[column] = table[column].map(
                 lambda v, j=joiner: j.join(map(str, v)) if isinstance(v, (list, tuple)) else v
             )
+    from territory.export.cells import spreadsheet_safe
+
+    table = spreadsheet_safe(table)
     with atomic_path(path) as temporary:
         table.to_csv(temporary, index_label="date", date_format="%Y-%m-%d", lineterminator="\n")
     return path

@@ -8,16 +8,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 __all__ = [
+    "ArgumentError",
+    "ArgumentTypeError",
     "DataError",
     "DataProblem",
     "DateFormatError",
     "DateRangeError",
     "DateTypeError",
+    "Severity",
     "TerritoryError",
     "UnknownPlaceError",
+    "WriteError",
 ]
+
+#: How bad a :class:`DataProblem` is: an ``error`` stops loading; a ``warning``
+#: is suspicious but loads (``validate(..., strict=True)`` makes it an error);
+#: a ``note`` says what the loader did (e.g. skipped blank rows).
+Severity = Literal["error", "warning", "note"]
 
 
 class TerritoryError(Exception):
@@ -39,17 +49,22 @@ class DataProblem:
         The column, or ``None`` when the problem concerns a whole row or file.
     message : str
         What is wrong, and what was expected.
+    severity : {"error", "warning", "note"}, default "error"
+        Errors stop :func:`~territory.load_dataset`; warnings and notes do not.
 
     Examples
     --------
     >>> str(DataProblem("events.csv", 4, "date", "'2202-02-02' is after the as-of date"))
     "events.csv, row 4, column 'date': '2202-02-02' is after the as-of date"
+    >>> str(DataProblem("events.csv", 9, "kind", "no contested before", "warning"))
+    "events.csv, row 9, column 'kind': warning: no contested before"
     """
 
     file: str
     row: int | None
     column: str | None
     message: str
+    severity: Severity = "error"
 
     def __str__(self) -> str:
         where = [str(self.file)]
@@ -57,7 +72,8 @@ class DataProblem:
             where.append(f"row {self.row}")
         if self.column is not None:
             where.append(f"column {self.column!r}")
-        return f"{', '.join(where)}: {self.message}"
+        label = "" if self.severity == "error" else f"{self.severity}: "
+        return f"{', '.join(where)}: {label}{self.message}"
 
 
 class DataError(TerritoryError, ValueError):
@@ -103,3 +119,22 @@ class DateFormatError(TerritoryError, ValueError):
 
 class DateTypeError(DateFormatError, TypeError):
     """A date of a type that is not a date (an int, a float, a bool)."""
+
+
+class WriteError(TerritoryError, OSError):
+    """A file could not be written in full; ``path`` is the target, which was kept as it was."""
+
+    def __init__(self, message: str, *, path: str | Path) -> None:
+        super().__init__(message)
+        self.path = Path(path)
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class ArgumentError(TerritoryError, ValueError):
+    """An argument with the right type but a wrong value; the message names both."""
+
+
+class ArgumentTypeError(TerritoryError, TypeError):
+    """An argument of the wrong type; the message names it and the type expected."""

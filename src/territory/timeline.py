@@ -76,7 +76,7 @@ from territory.claims import filter_events
 from territory.crs import MYANMAR_ALBERS, WGS84
 from territory.dataset import Dataset
 from territory.dates import day_range, parse_days, to_day
-from territory.errors import DataError, TerritoryError
+from territory.errors import ArgumentError, ArgumentTypeError, DataError, TerritoryError
 from territory.ground import Ground
 from territory.measures import MEASURES, group_series, group_table, uncertainty_shifts
 from territory.models import MODELS, default_model, model_zones
@@ -152,11 +152,11 @@ class ControlTimeline:
         min_corroboration: str | None = None,
     ) -> None:
         if not isinstance(dataset, Dataset):
-            raise TerritoryError(
+            raise ArgumentTypeError(
                 f"dataset: expected a territory Dataset, got {type(dataset).__name__}"
             )
         if model is not None and model not in MODELS:
-            raise TerritoryError(f"model: {model!r} is not known; expected one of {list(MODELS)}")
+            raise ArgumentError(f"model: {model!r} is not known; expected one of {list(MODELS)}")
         if model is None:
             model = default_model(
                 dataset, townships if townships is not None else dataset.townships
@@ -164,7 +164,7 @@ class ControlTimeline:
         if model != "nearest" and townships is None:
             townships = dataset.townships
         if model != "nearest" and townships is None:
-            raise TerritoryError(
+            raise ArgumentError(
                 f"model: {model!r} needs township polygons; the dataset ships none, so pass "
                 "townships=read_townships(path) or use model='nearest'"
             )
@@ -615,9 +615,9 @@ class ControlTimeline:
         ['area_km2', 'contested_km2', 'geometry', 'side', 'zones']
         """
         if by not in ("actor", "side"):
-            raise TerritoryError(f"by: {by!r} is not valid; expected 'actor' or 'side'")
+            raise ArgumentError(f"by: {by!r} is not valid; expected 'actor' or 'side'")
         if level not in ("zone", "township"):
-            raise TerritoryError(f"level: {level!r} is not valid; expected 'zone' or 'township'")
+            raise ArgumentError(f"level: {level!r} is not valid; expected 'zone' or 'township'")
         day = self._day(date, "date")
         if level == "zone":
             return self._dissolve(int(self._rows([day])[0]), by).copy()
@@ -828,9 +828,7 @@ class ControlTimeline:
         if measure == "townships":
             places = ground.seats["place"]
             return np.array([self._place_pos[p] for p in places]), np.ones(len(places))
-        raise TerritoryError(
-            f"measure: {measure!r} is not valid; expected one of {list(MEASURES)}"
-        )
+        raise ArgumentError(f"measure: {measure!r} is not valid; expected one of {list(MEASURES)}")
 
     def _group_of_code(self, by: str) -> np.ndarray | None:
         return None if by == "actor" else self._side_of_code
@@ -907,9 +905,9 @@ class ControlTimeline:
         True
         """
         if by not in ("actor", "side"):
-            raise TerritoryError(f"by: {by!r} is not valid; expected 'actor' or 'side'")
+            raise ArgumentError(f"by: {by!r} is not valid; expected 'actor' or 'side'")
         if measure not in MEASURES:
-            raise TerritoryError(
+            raise ArgumentError(
                 f"measure: {measure!r} is not valid; expected one of {list(MEASURES)}"
             )
         first = self._day(self.baseline_date if start is None else start, "start")

@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd
 
 from territory.dates import day_range
-from territory.errors import TerritoryError
+from territory.errors import ArgumentError
 from territory.trade_gates import CLOSERS, STATUS_NAMES
 from territory.trade_model import (
     BASES,
@@ -380,6 +380,9 @@ def trade_share(
     >>> 0 <= s.low <= s.value <= s.high <= 1
     True
     """
+    from territory.checks import check_strings
+
+    check_strings("side", side)
     model = model_of(tl, origin)
     query = model.query(side, basis, denominator)
     day = model.day(date, "date")
@@ -474,9 +477,12 @@ def trade_share_series(
     >>> list(frame.index.strftime("%Y-%m-%d"))
     ['2023-11-01', '2023-12-01', '2024-01-01']
     """
+    from territory.checks import check_str
+
+    check_str("freq", freq)
     unknown = set(options) - _SERIES_OPTIONS
     if unknown:
-        raise TerritoryError(
+        raise ArgumentError(
             f"trade_share_series: unknown option(s) {sorted(unknown)}; expected side, basis, "
             "denominator, reference_period or origin"
         )

@@ -25,7 +25,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from territory.errors import DataError, TerritoryError
+from territory.checks import check_trade_frame
+from territory.errors import ArgumentError, DataError
 from territory.schema import SPECS
 
 if TYPE_CHECKING:
@@ -176,6 +177,7 @@ class TradeBook:
     def __init__(self, dataset: Dataset) -> None:
         self.path = str(dataset.path / SPECS["trade"].path)
         trade = dataset.trade.reset_index(drop=True).copy()
+        check_trade_frame(trade, self.path)
         trade["row"] = np.arange(len(trade)) + 2
         self.trade = trade
         periods = []
@@ -311,7 +313,7 @@ class TradeBook:
             start, end = (pd.Timestamp(w).normalize() for w in wanted)
             match = table[(table["start"] == start) & (table["end"] == end)]
         else:
-            raise TerritoryError(
+            raise ArgumentError(
                 f"reference_period: {wanted!r} is not valid; expected a period_label, a "
                 "ReferencePeriod or a (start, end) pair"
             )

@@ -25,7 +25,7 @@ import shapely
 
 from territory.crs import MYANMAR_ALBERS, WGS84
 from territory.dates import parse_day
-from territory.errors import TerritoryError
+from territory.errors import ArgumentError
 
 if TYPE_CHECKING:
     from territory.dataset import Dataset
@@ -93,7 +93,7 @@ def in_window(events: pd.DataFrame, date: object, *, days: int) -> pd.DataFrame:
         The window's length; 0 gives an empty frame.
     """
     if days < 0:
-        raise TerritoryError(f"days: {days!r}; expected a whole number >= 0")
+        raise ArgumentError(f"days: {days!r}; expected a whole number >= 0")
     end = parse_day(date)
     start = end - pd.Timedelta(days=days)
     dates = pd.to_datetime(events["date"])
@@ -177,7 +177,7 @@ def simplify_for_web(frame: gpd.GeoDataFrame, *, tolerance_m: float = 100.0) -> 
         In EPSG:4326.
     """
     if tolerance_m < 0:
-        raise TerritoryError(f"tolerance_m: {tolerance_m!r}; expected a distance >= 0 in metres")
+        raise ArgumentError(f"tolerance_m: {tolerance_m!r}; expected a distance >= 0 in metres")
     out = frame.to_crs(WGS84)
     if tolerance_m == 0 or out.empty:
         return out

@@ -38,8 +38,8 @@ import pandas as pd
 import shapely
 
 from territory.crs import WGS84
-from territory.errors import TerritoryError
-from territory.export.atomic import atomic_path
+from territory.errors import ArgumentError, ArgumentTypeError, TerritoryError
+from territory.export.atomic import atomic_path, geojson_check, layers_check
 from territory.export.frames import event_points
 from territory.export.qgis_style import (
     LayerStyle,
@@ -66,9 +66,9 @@ GEOJSON_DECIMALS = 6
 
 def _check_frame(layer: object, name: str = "layer") -> gpd.GeoDataFrame:
     if not isinstance(layer, gpd.GeoDataFrame):
-        raise TerritoryError(f"{name}: expected a GeoDataFrame, got {type(layer).__name__}")
+        raise ArgumentTypeError(f"{name}: expected a GeoDataFrame, got {type(layer).__name__}")
     if layer.crs is None:
-        raise TerritoryError(f"{name}: the GeoDataFrame has no CRS; expected one (EPSG:4326)")
+        raise ArgumentError(f"{name}: the GeoDataFrame has no CRS; expected one (EPSG:4326)")
     return layer
 
 
@@ -140,9 +140,13 @@ def to_rfc7946(
     >>> to_rfc7946(pts, id_column="name")["features"][0]["id"]
     'Laukkai'
     """
+    from territory.checks import MAX_DECIMALS, check_int_range, check_str
+
+    check_int_range("decimals", decimals, 0, MAX_DECIMALS)
+    check_str("id_column", id_column, optional=True)
     layer = _check_frame(layer)
     if id_column is not None and id_column not in layer.columns:
-        raise TerritoryError(
+        raise ArgumentError(
             f"id_column: {id_column!r} is not a column of the layer; "
             f"expected one of {[c for c in layer.columns if c != layer.geometry.name]}"
         )
@@ -201,8 +205,15 @@ def write_geojson(
     >>> "crs" in json.loads(out.read_text())
     False
     """
+    from territory.checks import check_path
+
+    check_path("path", path)
     document = to_rfc7946(layer, id_column=id_column, decimals=decimals)
-    with atomic_path(path) as temporary, temporary.open("w", encoding="utf-8") as stream:
+    check = geojson_check(len(document["features"]))
+    with (
+        atomic_path(path, verify=check) as temporary,
+        temporary.open("w", encoding="utf-8") as stream,
+    ):
         json.dump(document, stream, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     return Path(path)
 
@@ -299,11 +310,15 @@ def write_layers(
     >>> [name for name, _ in pyogrio.list_layers(out)]
     ['places']
     """
+    from territory.checks import check_path
+
+    check_path("path", path)
     if not layers:
-        raise TerritoryError("layers: empty; expected at least one named GeoDataFrame")
+        raise ArgumentError("layers: empty; expected at least one named GeoDataFrame")
     import pyogrio
 
-    with atomic_path(path) as temporary:
+    check = layers_check({name: len(layer) for name, layer in layers.items()})
+    with atomic_path(path, verify=check) as temporary:
         for name, layer in layers.items():
             frame = _gpkg_ready(_check_frame(layer, f"layers[{name!r}]"))
             kinds = set(frame.geometry.dropna().geom_type)
@@ -421,6 +436,11 @@ def write_geopackage(
     -------
     Path
     """
+    from territory.checks import check_pair, check_path, check_timeline
+
+    check_timeline("tl", tl)
+    check_path("path", path)
+    check_pair("changes_between", changes_between)
     colours = {str(a): str(c) for a, c in tl.dataset.actors["colour"].items()}
     styles = layer_styles_for(colours, tl.as_of)
     project = (tl.baseline_date, tl.as_of + pd.Timedelta(days=1))

@@ -440,6 +440,20 @@ def control_map(
     DateRangeError
         When ``date`` is outside the dataset's range.
     """
+    from territory.checks import (
+        check_at_least,
+        check_dates,
+        check_int_range,
+        check_str,
+        check_timeline,
+    )
+
+    check_timeline("tl", tl)
+    check_dates("date", date, one=True)
+    check_int_range("events_days", events_days, 0, 36_500)
+    check_at_least("simplify_m", simplify_m, 0, unit="m")
+    check_str("tiles", tiles, optional=True)
+    check_str("origin", origin, optional=True)
     day = check_date(tl, date)
     ds = tl.dataset
     control = simplify_for_web(tl.at(day, by="actor"), tolerance_m=simplify_m)

@@ -41,8 +41,8 @@ import pandas as pd
 
 from territory.crs import MYANMAR_ALBERS, WGS84
 from territory.dates import parse_days
-from territory.errors import TerritoryError
-from territory.export.atomic import atomic_path
+from territory.errors import ArgumentError, TerritoryError
+from territory.export.atomic import atomic_path, raster_check
 from territory.export.frames import interval_rows, zone_geometries
 
 if TYPE_CHECKING:
@@ -92,7 +92,7 @@ def _grid_crs(crs: str) -> str:
         return MYANMAR_ALBERS
     if crs.upper() in ("EPSG:4326", "WGS84"):
         return WGS84
-    raise TerritoryError(f"crs: {crs!r} is not supported; expected 'albers' or 'EPSG:4326'")
+    raise ArgumentError(f"crs: {crs!r} is not supported; expected 'albers' or 'EPSG:4326'")
 
 
 def rasterize_zones(
@@ -146,14 +146,17 @@ def zone_grid(
     """
     from affine import Affine
 
+    from territory.checks import check_grid_size
+
     if not resolution_m > 0:
-        raise TerritoryError(f"resolution_m: {resolution_m!r}; expected a positive number")
+        raise ArgumentError(f"resolution_m: {resolution_m!r}; expected a positive number")
     grid_crs = _grid_crs(crs)
     projected = zones.to_crs(grid_crs)
     cell = resolution_m if grid_crs == MYANMAR_ALBERS else resolution_m / _METRES_PER_DEGREE
     west, south, east, north = projected.total_bounds
     width = max(1, math.ceil((east - west) / cell))
     height = max(1, math.ceil((north - south) / cell))
+    check_grid_size("resolution_m", resolution_m, width, height)
     shapes = [
         (geom, number)
         for number, geom in enumerate(projected.values, start=1)
@@ -271,7 +274,7 @@ def open_code_raster(
     import rasterio
 
     if len(dates) == 0:
-        raise TerritoryError("dates: empty; expected at least one date")
+        raise ArgumentError("dates: empty; expected at least one date")
     height, width = shape
     profile = {
         "driver": "GTiff",
@@ -288,7 +291,8 @@ def open_code_raster(
         "interleave": "band",
     }
     rgba = {actor: _rgba(colours.get(actor, "#808080")) for actor in codes}
-    with atomic_path(path) as temporary:
+    check = raster_check(len(dates), width, height)
+    with atomic_path(path, verify=check) as temporary:
         with rasterio.open(temporary, "w", **profile) as dst:
             if len(dates) == 1:
                 colormap = {NODATA: (0, 0, 0, 0)}
@@ -370,7 +374,7 @@ def band_dates(tl: ControlTimeline, dates: Any) -> list[pd.Timestamp]:
     """
     stamps = list(parse_days(dates, "dates", tl.baseline_date, tl.as_of))
     if not stamps:
-        raise TerritoryError("dates: empty; expected at least one date")
+        raise ArgumentError("dates: empty; expected at least one date")
     return stamps
 
 
@@ -433,6 +437,13 @@ def write_geotiff(
     in the file's ``ACTOR_CODES`` tag.  A contested zone carries its holder's
     code (contest status is in the vector layers, not here).
     """
+    from territory.checks import check_dates, check_path, check_positive, check_str, check_timeline
+
+    check_timeline("tl", tl)
+    dates = check_dates("dates", dates)
+    check_path("path", path)
+    check_positive("resolution_m", resolution_m, unit="m")
+    check_str("crs", crs)
     ds = tl.dataset
     stamps = band_dates(tl, dates)
     zones, codes, by_date = zone_codes(tl, stamps)

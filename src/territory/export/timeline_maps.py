@@ -235,6 +235,15 @@ def timeline_map(
     DateRangeError
         When ``start`` or ``end`` is outside the data, or ``end`` < ``start``.
     """
+    from territory.checks import check_at_least, check_dates, check_str, check_timeline
+
+    check_timeline("tl", tl)
+    for name, day in (("start", start), ("end", end)):
+        if day is not None:
+            check_dates(name, day, one=True)
+    check_str("freq", freq)
+    check_at_least("simplify_m", simplify_m, 0, unit="m")
+    check_str("tiles", tiles, optional=True)
     ds = tl.dataset
     first = check_date(tl, tl.baseline_date if start is None else start, "start")
     last = check_date(tl, tl.as_of if end is None else end, "end")
