@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Leaflet and the plugin assets the browser tests serve locally (the maps load offline).
+NODE_ASSETS := tests/browser/node_modules/.package-lock.json
 
 .PHONY: demo test lint bench clean
 
@@ -15,7 +17,10 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/territory demo --out out
 
-test: $(STAMP)
+$(NODE_ASSETS): tests/browser/package-lock.json
+	npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
+
+test: $(STAMP) $(NODE_ASSETS)
 	$(BIN)/pytest
 
 lint: $(STAMP)

@@ -440,9 +440,9 @@ class _Loader:
         name, baseline_date, as_of, _ = meta
         claims_file = str(self.root / SPECS["claims"].path)
         self.problems += check_claims(
-            tables["claims"], events["event_id"], actors.index, claims_file
+            read["claims"], events["event_id"], actors.index, claims_file
         )
-        townships = self.townships(tables["population"])
+        townships = self.townships(read["population"])
         return Dataset(
             name=name,
             path=self.root,
