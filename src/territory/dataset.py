@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from territory.crs import MYANMAR_ALBERS, WGS84
+from territory.crs import WGS84, check_equal_area, study_area_crs
 from territory.errors import DataError, DataProblem
 from territory.schema import HOLDER_CHANGING_KINDS, SPECS, Column, TableSpec
 
@@ -56,9 +56,11 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _BOUNDARIES = {
     "state": "boundaries/state.geojson",
-    "country": "boundaries/myanmar.geojson",
+    "country": "boundaries/country.geojson",
     "borders": "boundaries/international_borders.geojson",
 }
+#: Older names still accepted when the new one is absent.
+_LEGACY_NAMES = {"boundaries/country.geojson": "boundaries/myanmar.geojson"}
 
 
 @dataclass(frozen=True)
@@ -118,6 +120,21 @@ class Dataset:
     borders: gpd.GeoDataFrame
     neighbours: gpd.GeoDataFrame | None = None
     origin: str | None = DEFAULT_ORIGIN
+    #: ``equal_area_crs`` from dataset.json, or None to fit one to the study area.
+    projection: str | None = None
+
+    @property
+    def equal_area_crs(self) -> str:
+        """The CRS of every area and distance: dataset.json's, else fitted to the study area.
+
+        See :func:`territory.crs.study_area_crs`.
+
+        Examples
+        --------
+        >>> load_shan().equal_area_crs.split()[:2]
+        ['+proj=aea', '+lat_0=19']
+        """
+        return self.projection or study_area_crs(self.state)
 
     def __repr__(self) -> str:
         return (
@@ -324,7 +341,9 @@ class _Loader:
         ):
             return None
         name, baseline_date, as_of, origin = meta
-        places = self.places(tables["places"], shapes["country"], shapes["borders"])
+        projection = self.projection(meta_path)
+        crs = projection or study_area_crs(shapes["state"])
+        places = self.places(tables["places"], shapes["country"], shapes["borders"], crs)
         if origin is None:
             origin = DEFAULT_ORIGIN if DEFAULT_ORIGIN in places.index else None
         elif origin not in places.index:
@@ -357,6 +376,7 @@ class _Loader:
             borders=shapes["borders"],
             neighbours=neighbours,
             origin=origin,
+            projection=projection,
         )
 
     def metadata(self, path: Path) -> tuple[str, pd.Timestamp, pd.Timestamp, str | None] | None:
@@ -393,8 +413,22 @@ class _Loader:
             origin,
         )
 
+    def projection(self, path: Path) -> str | None:
+        """``equal_area_crs`` of dataset.json (already parsed), checked; None when absent."""
+        value = json.loads(path.read_text(encoding="utf-8")).get("equal_area_crs")
+        if value is None:
+            return None
+        try:
+            return check_equal_area(str(value))
+        except ValueError as error:
+            self.problem(path, None, "equal_area_crs", str(error).split(": ", 1)[1])
+            return None
+
     def boundary(self, relative: str) -> gpd.GeoDataFrame | None:
         path = self.root / relative
+        legacy = _LEGACY_NAMES.get(relative)
+        if legacy is not None and not path.is_file() and (self.root / legacy).is_file():
+            path = self.root / legacy
         if not path.is_file():
             self.problem(path, None, None, "missing file")
             return None
@@ -487,14 +521,18 @@ class _Loader:
 
     # -- rules across rows and files ------------------------------------------
     def places(
-        self, table: pd.DataFrame, country: gpd.GeoDataFrame, borders: gpd.GeoDataFrame
+        self,
+        table: pd.DataFrame,
+        country: gpd.GeoDataFrame,
+        borders: gpd.GeoDataFrame,
+        crs: str,
     ) -> gpd.GeoDataFrame:
         path = self.root / SPECS["places"].path
         places = gpd.GeoDataFrame(
             table, geometry=gpd.points_from_xy(table["lon"], table["lat"]), crs=WGS84
         )
-        outline = country.to_crs(MYANMAR_ALBERS).union_all()
-        lines = borders.to_crs(MYANMAR_ALBERS).union_all()
+        outline = country.to_crs(crs).union_all()
+        lines = borders.to_crs(crs).union_all()
 
         def distance_km(lon: pd.Series, lat: pd.Series, to: shapely.Geometry) -> np.ndarray:
             """Distance of each (lon, lat) to ``to``; inf where not a lon/lat at all."""
@@ -502,7 +540,7 @@ class _Loader:
             points = gpd.GeoSeries(
                 gpd.points_from_xy(lon.where(plausible, 0), lat.where(plausible, 0)), crs=WGS84
             )
-            distance = points.to_crs(MYANMAR_ALBERS).distance(to).to_numpy() / 1000
+            distance = points.to_crs(crs).distance(to).to_numpy() / 1000
             return np.where(plausible, distance, np.inf)
 
         lon, lat = table["lon"].astype(float), table["lat"].astype(float)

@@ -350,6 +350,7 @@ def write_geotiff_chunked(
     ds = tl.dataset
     stamps = band_dates(tl, dates)
     zones, codes, by_date = zone_codes(tl, stamps)
+    crs = ds.equal_area_crs if crs == "albers" else crs
     lookup = code_lookup(by_date)
     shapes, (height, width), transform, grid_crs = zone_grid(
         zones, resolution_m=resolution_m, crs=crs

@@ -64,7 +64,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from territory.crs import MYANMAR_ALBERS, WGS84
+from territory.crs import WGS84
 from territory.dataset import Dataset
 from territory.dates import day_range, to_day
 from territory.errors import DataError, TerritoryError, UnknownPlaceError
@@ -391,7 +391,12 @@ class ControlTimeline:
     @cached_property
     def zones(self) -> gpd.GeoDataFrame:
         """The nearest-place zones (see :func:`territory.zones.build_zones`)."""
-        return build_zones(self.dataset.places, self.dataset.state, self.townships)
+        return build_zones(
+            self.dataset.places,
+            self.dataset.state,
+            self.townships,
+            crs=self.dataset.equal_area_crs,
+        )
 
     @cached_property
     def _zone_of(self) -> dict[str, str]:
@@ -407,7 +412,7 @@ class ControlTimeline:
 
     @cached_property
     def _zone_albers(self) -> np.ndarray:
-        return self.zones.geometry.to_crs(MYANMAR_ALBERS).to_numpy()
+        return self.zones.geometry.to_crs(self.dataset.equal_area_crs).to_numpy()
 
     @cached_property
     def _zones_cover(self) -> bool:
@@ -434,7 +439,9 @@ class ControlTimeline:
                 "townships: this timeline was built without townships; pass "
                 "townships=territory.read_townships(path) to ControlTimeline"
             )
-        seats = township_seats(self.dataset.places, self.townships)
+        seats = township_seats(
+            self.dataset.places, self.townships, crs=self.dataset.equal_area_crs
+        )
         pieces = self.zones.attrs["pieces"].dropna(subset=["ts_pcode"])
         largest = (
             pieces.sort_values(["ts_pcode", "area_km2", "zone_id"], ascending=[True, False, True])
@@ -603,7 +610,8 @@ class ControlTimeline:
                     "geometry": self._union(mask),
                 }
             )
-        frame = gpd.GeoDataFrame(out, geometry="geometry", crs=MYANMAR_ALBERS).to_crs(WGS84)
+        crs = self.dataset.equal_area_crs
+        frame = gpd.GeoDataFrame(out, geometry="geometry", crs=crs).to_crs(WGS84)
         self._dissolved[key] = frame
         return frame
 
@@ -784,7 +792,8 @@ class ControlTimeline:
             "geometry",
         ]
         frame = pd.DataFrame(out, columns=columns)
-        return gpd.GeoDataFrame(frame, geometry="geometry", crs=MYANMAR_ALBERS).to_crs(WGS84)
+        crs = self.dataset.equal_area_crs
+        return gpd.GeoDataFrame(frame, geometry="geometry", crs=crs).to_crs(WGS84)
 
     # ------------------------------------------------------------------ series
     @cached_property
