@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -33,6 +33,7 @@ import shapely
 from territory.crs import WGS84, check_equal_area, study_area_crs
 from territory.errors import DataError, DataProblem
 from territory.schema import HOLDER_CHANGING_KINDS, SPECS, Column, TableSpec
+from territory.sides import SHAN_SIDES, SideHistory, SideVocabulary, parse_sides
 
 __all__ = [
     "Dataset",
@@ -122,6 +123,20 @@ class Dataset:
     origin: str | None = DEFAULT_ORIGIN
     #: ``equal_area_crs`` from dataset.json, or None to fit one to the study area.
     projection: str | None = None
+    #: The side vocabulary (dataset.json ``sides``; default the Shan one).
+    sides: SideVocabulary = SHAN_SIDES
+    #: ``events/actor_sides.csv``: sides over time (empty or None: actors.csv's sides).
+    actor_sides: pd.DataFrame | None = None
+
+    def side_history(self, actor_ids: Sequence[str] | None = None) -> SideHistory:
+        """Which side each actor is on, day by day (see :mod:`territory.sides`).
+
+        Examples
+        --------
+        >>> load_shan().side_history().side("SAC", "2024-01-01")
+        'junta'
+        """
+        return SideHistory(self.actors, self.actor_sides, actor_ids)
 
     @property
     def equal_area_crs(self) -> str:
@@ -354,7 +369,9 @@ class _Loader:
                 f"unknown place id {origin!r}; expected a place of places.csv",
             )
         actors = tables["actors"].set_index("id", drop=False).rename_axis(None)
+        vocabulary = self.vocabulary(meta_path)
         self.check_actors(actors)
+        self.check_sides(vocabulary, actors, tables["actor_sides"])
         self.check_references(tables, places.index, actors.index)
         self.check_baseline(tables["baseline"], places.index)
         events = self.events(tables["events"], tables["baseline"], baseline_date, as_of)
@@ -377,6 +394,8 @@ class _Loader:
             neighbours=neighbours,
             origin=origin,
             projection=projection,
+            sides=vocabulary,
+            actor_sides=tables["actor_sides"],
         )
 
     def metadata(self, path: Path) -> tuple[str, pd.Timestamp, pd.Timestamp, str | None] | None:
@@ -412,6 +431,53 @@ class _Loader:
             dates["as_of"],
             origin,
         )
+
+    def vocabulary(self, path: Path) -> SideVocabulary:
+        """``sides`` of dataset.json (already parsed), checked; the Shan sides when absent."""
+        vocabulary, problems = parse_sides(
+            json.loads(path.read_text(encoding="utf-8")).get("sides")
+        )
+        for message in problems:
+            self.problem(path, None, "sides", message)
+        return vocabulary
+
+    def check_sides(
+        self, vocabulary: SideVocabulary, actors: pd.DataFrame, periods: pd.DataFrame
+    ) -> None:
+        expected = f"expected one of dataset.json's sides {list(vocabulary.ids)}"
+        for spec, column, frame in (
+            (SPECS["actors"], "side", actors.reset_index(drop=True)),
+            (SPECS["actor_sides"], "side", periods),
+        ):
+            for row, side in _rows(frame[column]):
+                if side is not None and side not in vocabulary.ids:
+                    self.problem(self.root / spec.path, row, column, f"{side!r}: {expected}")
+        path = self.root / SPECS["actor_sides"].path
+        last_end: dict[str, tuple[int, pd.Timestamp | None]] = {}
+        ordered = periods.assign(_row=range(2, len(periods) + 2)).sort_values(
+            ["actor", "valid_from"], kind="stable"
+        )
+        for actor, start, end, row in zip(
+            ordered["actor"],
+            ordered["valid_from"],
+            ordered["valid_to"],
+            ordered["_row"],
+            strict=True,
+        ):
+            if pd.isna(start):
+                continue
+            if pd.notna(end) and end <= start:
+                self.problem(path, row, "valid_to", f"{end.date()} is not after valid_from")
+            previous = last_end.get(actor)
+            if previous is not None and (previous[1] is None or start < previous[1]):
+                self.problem(
+                    path,
+                    row,
+                    "valid_from",
+                    f"{actor}'s period from {start.date()} overlaps its period of row "
+                    f"{previous[0]}; an actor is on one side at a time",
+                )
+            last_end[actor] = (row, None if pd.isna(end) else end)
 
     def projection(self, path: Path) -> str | None:
         """``equal_area_crs`` of dataset.json (already parsed), checked; None when absent."""

@@ -156,8 +156,11 @@ def series(
     if key not in tl._tables:
         columns, weights = tl._weights(measure)
         n_groups = len(tl.actor_ids) if by == "actor" else len(tl.side_ids)
-        side_of_code = tl._side_of_code if by == "side" else None
-        holder = da.from_array(tl._states.holder, chunks=(states_per_task, -1))
+        side_of_code = None
+        codes = tl._states.holder
+        if by == "side":  # each state's sides on its own day (territory.sides)
+            codes = np.take_along_axis(tl.sides.codes(tl._states.days), codes, axis=1)
+        holder = da.from_array(codes, chunks=(states_per_task, -1))
         table = holder.map_blocks(
             _block_table,
             columns,
@@ -219,7 +222,11 @@ def build_zones(tl: ControlTimeline, *, npartitions: int | None = None) -> gpd.G
         return pieces.reset_index(drop=True)
 
     zones = build_in_memory(
-        tl.dataset.places, tl.dataset.state, tl.townships, map_regions=on_partitions
+        tl.dataset.places,
+        tl.dataset.state,
+        tl.townships,
+        map_regions=on_partitions,
+        crs=tl.dataset.equal_area_crs,
     )
     tl.__dict__["zones"] = zones  # the cache of the ``zones`` cached_property
     return zones

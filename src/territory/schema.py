@@ -40,6 +40,8 @@ __all__ = [
 ]
 
 CONFIDENCE = ("high", "medium", "low")
+#: The embedded Shan State sides (the default vocabulary; a dataset may name its own,
+#: see :mod:`territory.sides`).
 SIDES = ("junta", "resistance", "neutral")
 PLACE_KINDS = ("town", "township_seat", "base", "outpost", "crossing", "trade_zone")
 EVENT_KINDS = ("capture", "handover", "contested", "repelled", "ceasefire")
@@ -116,6 +118,7 @@ SPECS: dict[str, TableSpec] = {
             _note(),
         ),
         key="route_id",
+        optional_file=True,
     ),
     "actors": TableSpec(
         "events/actors.csv",
@@ -123,7 +126,7 @@ SPECS: dict[str, TableSpec] = {
             Column("id", "text"),
             Column("name"),
             Column("aliases", "list", required=False),
-            Column("side", "enum", choices=SIDES),
+            Column("side", "slug", description="a side of dataset.json's sides (default: SIDES)"),
             Column("coalition", required=False),
             Column("colour", "colour"),
             _source(),
@@ -174,6 +177,20 @@ SPECS: dict[str, TableSpec] = {
             _source(),
             _note(),
         ),
+        optional_file=True,
+    ),
+    "actor_sides": TableSpec(
+        "events/actor_sides.csv",
+        (
+            Column("actor", "actor"),
+            Column("side", "slug"),
+            Column("valid_from", "date"),
+            Column("valid_to", "date", required=False, description="exclusive; empty = open"),
+            _source(),
+            Column("confidence", "enum", choices=CONFIDENCE),
+            _note(),
+        ),
+        optional_file=True,
     ),
     "population": TableSpec(
         "population/township_population.csv",

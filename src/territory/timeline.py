@@ -54,7 +54,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -69,6 +69,7 @@ from territory.dataset import Dataset
 from territory.dates import day_range, to_day
 from territory.errors import DataError, TerritoryError, UnknownPlaceError
 from territory.population import census_population, raster_population
+from territory.sides import split_days
 from territory.zones import build_zones, check_townships, township_seats
 
 __all__ = ["MEASURES", "MODELS", "ControlTimeline"]
@@ -281,12 +282,11 @@ class ControlTimeline:
             actor_ids |= set(events[column].dropna())
         self.actor_ids: list[str] = sorted(actor_ids)
         self._actor_code = {a: i for i, a in enumerate(self.actor_ids)}
-        sides = dataset.actors["side"].to_dict() if "side" in dataset.actors else {}
-        self.actor_side: dict[str, str] = {a: str(sides.get(a, "unknown")) for a in self.actor_ids}
-        self.side_ids: list[str] = sorted(set(self.actor_side.values()))
-        self._side_of_code = np.array(
-            [self.side_ids.index(self.actor_side[a]) for a in self.actor_ids], dtype=np.int64
-        )
+        # Sides over time (territory.sides): actor_side is each actor's default side.
+        self.sides = dataset.side_history(self.actor_ids)
+        self.actor_side: dict[str, str] = self.sides.default
+        self.side_ids: list[str] = self.sides.side_ids
+        self._side_of_code = self.sides.default_codes
 
         used = events.loc[events["date"] <= self.as_of]
         if self.known_by is not None:
@@ -366,9 +366,11 @@ class ControlTimeline:
 
     # ------------------------------------------------------------------ states
     def _replay(self, events: pd.DataFrame) -> _States:
-        return _build_states(
+        states = _build_states(
             self.place_ids, self._baseline, events, self._actor_code, self.baseline_date
         )
+        days, take = split_days(states.days, self.sides.change_days)  # side changes are states too
+        return replace(states, days=days, holder=states.holder[take], record=states.record[take])
 
     def _rows(
         self, days: Iterable[pd.Timestamp] | pd.DatetimeIndex, states: _States | None = None
@@ -518,7 +520,7 @@ class ControlTimeline:
         frame = places[keep].copy()
         frame["id"] = self.place_ids
         frame["holder"] = records["holder"].to_numpy()
-        frame["side"] = frame["holder"].map(self.actor_side)
+        frame["side"] = frame["holder"].map(self.sides.on(day))
         frame["status"] = records["status"].to_numpy()
         frame["challenger"] = records["challenger"].to_numpy()
         frame["held_since"] = pd.to_datetime(records["held_since"].to_numpy())
@@ -558,7 +560,7 @@ class ControlTimeline:
             records["place"].isin(ids) & (records["valid_from"] <= self.as_of)
         ].copy()
         rows["valid_to"] = rows["valid_to"].where(rows["valid_to"] <= self.as_of)
-        rows["side"] = rows["holder"].map(self.actor_side)
+        rows["side"] = self.sides.lookup(rows["holder"], rows["valid_from"])  # side at the start
         table = self.dataset.places
         for column in ("name", "kind"):
             rows[column] = table[column].reindex(rows["place"]).to_numpy()
@@ -589,7 +591,8 @@ class ControlTimeline:
         codes = self._states.holder[row, self._zone_cols]
         records = self._states.records.iloc[self._states.record[row, self._zone_cols]]
         contested = (records["status"] == "contested").to_numpy()
-        groups = codes if by == "actor" else self._side_of_code[codes]
+        side_of_code = self.sides.codes(self._states.days[row : row + 1])[0]
+        groups = codes if by == "actor" else side_of_code[codes]
         labels = self.actor_ids if by == "actor" else self.side_ids
         areas = self.zones["area_km2"].to_numpy()
         out = []
@@ -598,7 +601,7 @@ class ControlTimeline:
             out.append(
                 {
                     by: labels[code],
-                    **({"side": self.actor_side[labels[code]]} if by == "actor" else {}),
+                    **({"side": self.side_ids[side_of_code[code]]} if by == "actor" else {}),
                     "area_km2": float(areas[mask].sum()),
                     "contested_km2": float(areas[mask & contested].sum()),
                     **(
@@ -672,7 +675,7 @@ class ControlTimeline:
                 "status": records["status"].to_numpy(),
             }
         )
-        frame["side"] = frame["actor"].map(self.actor_side)
+        frame["side"] = frame["actor"].map(self.sides.on(day))
         pieces = self.zones.attrs["pieces"]
         frame["area_km2"] = (
             pieces.groupby("ts_pcode")["area_km2"].sum().reindex(seats.index).to_numpy()
@@ -753,8 +756,9 @@ class ControlTimeline:
         >>> bool((ch["from_actor"] != ch["to_actor"]).all())
         True
         """
-        r0 = self._rows([self._day(d0, "d0")])[0]
-        r1 = self._rows([self._day(d1, "d1")])[0]
+        day0, day1 = self._day(d0, "d0"), self._day(d1, "d1")
+        r0, r1 = self._rows([day0])[0], self._rows([day1])[0]
+        side0, side1 = self.sides.on(day0), self.sides.on(day1)
         before = self._states.holder[r0, self._zone_cols]
         after = self._states.holder[r1, self._zone_cols]
         moved = np.flatnonzero(before != after)
@@ -767,8 +771,8 @@ class ControlTimeline:
                 {
                     "from_actor": self.actor_ids[a],
                     "to_actor": self.actor_ids[b],
-                    "from_side": self.actor_side[self.actor_ids[a]],
-                    "to_side": self.actor_side[self.actor_ids[b]],
+                    "from_side": side0[self.actor_ids[a]],
+                    "to_side": side1[self.actor_ids[b]],
                     "area_km2": float(areas[mask].sum()),
                     **(
                         {"population": float(self._population[0][mask].sum())}
@@ -838,10 +842,11 @@ class ControlTimeline:
         # bincount over every state, without the full-size temporaries.
         chunk = _TABLE_CHUNK
         tiled = np.tile(weights, min(chunk, n_days))
+        side_codes = self.sides.codes(states.days) if by == "side" else None
         for first in range(0, n_days, chunk):
             codes = states.holder[first : first + chunk, columns]
-            if by == "side":
-                codes = self._side_of_code[codes]
+            if side_codes is not None:
+                codes = np.take_along_axis(side_codes[first : first + chunk], codes, axis=1)
             rows = len(codes)
             offsets = codes + (np.arange(rows) * n_groups)[:, None]
             out[first : first + rows] = np.bincount(
@@ -953,11 +958,11 @@ class ControlTimeline:
         events = self.events
         spread = pd.to_timedelta(events["date_uncertainty_days"].fillna(0).astype(int), unit="D")
         uncertain = (spread > pd.Timedelta(0)) & events["kind"].isin(_HOLDER_CHANGING)
-        group_of = (
-            (lambda a: a) if by == "actor" else (lambda a: self.actor_side.get(a, "unknown"))
-        )
-        gets = events["to_actor"].map(group_of)
-        loses = events["from_actor"].map(group_of)
+        if by == "actor":
+            gets, loses = events["to_actor"], events["from_actor"]
+        else:  # each actor's side on the event's day
+            gets = self.sides.lookup(events["to_actor"], events["date"])
+            loses = self.sides.lookup(events["from_actor"], events["date"])
         earliest = self.baseline_date + pd.Timedelta(days=1)
         early = (events["date"] - spread).clip(lower=earliest)
         late = events["date"] + spread
