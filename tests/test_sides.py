@@ -45,8 +45,10 @@ DAYS = pd.date_range("2024-01-01", "2024-12-31", freq="7D").union(
 def _oracle_side(actor: str, day: pd.Timestamp) -> str:
     side = {"SAC": "junta", "MNDAA": "resistance", "TNLA": "resistance", "UWSA": "neutral"}[actor]
     for row in PERIODS.itertuples():
-        if row.actor == actor and row.valid_from <= day and (
-            pd.isna(row.valid_to) or day < row.valid_to
+        if (
+            row.actor == actor
+            and row.valid_from <= day
+            and (pd.isna(row.valid_to) or day < row.valid_to)
         ):
             side = row.side
     return side
@@ -99,7 +101,7 @@ def test_a_side_change_is_not_a_change_of_holder(timeline: territory.ControlTime
     changes = timeline.changes("2024-02-29", "2024-03-01")
     assert changes.empty  # nobody moved
     changes = timeline.changes("2024-01-15", "2024-03-15")
-    assert changes[["from_actor", "to_actor", "from_side", "to_side"]].values.tolist() == [
+    assert changes[["from_actor", "to_actor", "from_side", "to_side"]].to_numpy().tolist() == [
         ["SAC", "MNDAA", "junta", "neutral"]
     ]
 

@@ -210,7 +210,7 @@ def _trade_rows(
     rows = []
     for basis in ("held", "cut"):
         try:
-            share = trade_share(tl, day, side="resistance", basis=basis, origin=origin)
+            share = trade_share(tl, day, basis=basis, origin=origin)
         except TerritoryError as error:
             LOG.warning("trade share (%s) on %s: %s", basis, day.date(), one_line(error))
             rows.append({"basis": basis, "error": one_line(error)})

@@ -37,8 +37,7 @@ import pandas as pd
 
 from territory.dates import day_range, to_day
 from territory.errors import DataError, TerritoryError
-from territory.routes import JUNTA, junta_reach, route_graph
-from territory.schema import SIDES
+from territory.routes import junta_reach, route_graph
 from territory.trade_periods import (
     Basket,
     ChosenPeriod,
@@ -224,7 +223,7 @@ def trade_share(
     tl: Timeline,
     date: Any,
     *,
-    side: str | Iterable[str] = "resistance",
+    side: str | Iterable[str] | None = None,
     basis: str = "held",
     denominator: str = "all_border",
     reference_period: str | ReferencePeriod | tuple[Any, Any] | None = None,
@@ -237,10 +236,12 @@ def trade_share(
     tl : ControlTimeline
     date : date-like
         A day within ``[baseline_date, as_of]`` of the dataset.
-    side : str or iterable of str
-        ``"resistance"`` (default), ``"neutral"``, ``"junta"``, or several,
-        as an iterable or joined with ``+`` (``"resistance+neutral"`` is all
-        trade out of the junta's hands).
+    side : str or iterable of str, optional
+        Sides of the dataset's vocabulary (``Dataset.sides``), as an iterable
+        or joined with ``+``.  Default: the first side after the incumbent
+        (in Shan State ``"resistance"``; ``"resistance+neutral"`` is all
+        trade out of the junta's hands).  The ``cut`` basis walks the roads
+        of the incumbent side (``Dataset.sides.incumbent``; the junta there).
     basis : {"held", "cut"}
         ``"held"``: a gate counts when an actor of ``side`` holds it.
         ``"cut"``: as ``"held"``, except that the junta's gates are judged
@@ -343,7 +344,7 @@ def trade_share_series(
         )
     model = _model(tl, options.get("origin"))
     query = model.query(
-        options.get("side", "resistance"),
+        options.get("side"),
         options.get("basis", "held"),
         options.get("denominator", "all_border"),
     )
@@ -458,6 +459,7 @@ class _Model:
             )
         self.tl = tl
         self.dataset: Dataset = dataset
+        self.incumbent = dataset.sides.incumbent  # the side whose roads the cut basis walks
         self.origin = origin
         places = dataset.places
         if origin not in places.index:
@@ -482,19 +484,21 @@ class _Model:
         self.change_dates = days
         self.first = pd.Timestamp(getattr(tl, "baseline_date", dataset.baseline_date))
         self.last = pd.Timestamp(getattr(tl, "as_of", dataset.as_of))
-        self.actor_side = dataset.actors["side"].to_dict()
+        self.side_history = dataset.side_history()
         self._asked: dict[tuple[ReferencePeriod, bool], ChosenPeriod] = {}
 
     # arguments
     def day(self, value: Any, name: str) -> pd.Timestamp:
         return to_day(value, name, self.first, self.last)
 
-    def query(self, side: str | Iterable[str], basis: str, denominator: str) -> _Query:
+    def query(self, side: str | Iterable[str] | None, basis: str, denominator: str) -> _Query:
+        vocabulary = self.dataset.sides
+        side = vocabulary.others[0] if side is None else side  # default: the main challenger
         sides = frozenset(side.split("+") if isinstance(side, str) else side)
-        bad = sorted(s for s in sides if s not in SIDES)
+        bad = sorted(s for s in sides if s not in vocabulary.ids)
         if bad or not sides:
             raise TerritoryError(
-                f"side: {side!r} is not valid; expected one or more of {list(SIDES)} "
+                f"side: {side!r} is not valid; expected one or more of {list(vocabulary.ids)} "
                 "(joined with '+' or as a list)"
             )
         if basis not in BASES:
@@ -552,14 +556,14 @@ class _Model:
                 file=str(self.dataset.path),
             )
         if "side" not in frame.columns:
-            frame["side"] = frame["holder"].map(self.actor_side)
+            frame["side"] = frame["holder"].map(self.side_history.on(day))
         if "status" not in frame.columns:
             frame["status"] = "held"
         if "held_since" not in frame.columns:
             frame["held_since"] = pd.NaT
         sides = frame["side"].to_dict()
         reach = (
-            junta_reach(self.graph, sides, self.origin)
+            junta_reach(self.graph, sides, self.origin, incumbent=self.incumbent)
             if self.origin in self.graph
             else frozenset()
         )
@@ -568,15 +572,15 @@ class _Model:
     def reachable(self, gate: str, state: _State) -> bool:
         if gate in self.graph:
             return gate in state.reach
-        return state.sides.get(gate) == JUNTA
+        return state.sides.get(gate) == self.incumbent
 
     def counts(self, gate: str, state: _State, query: _Query) -> bool:
         side = state.sides.get(gate)
-        if query.basis == "held" or side != JUNTA:
+        if query.basis == "held" or side != self.incumbent:
             return side in query.sides
         if self.reachable(gate, state):
-            return JUNTA in query.sides
-        return bool(query.sides - {JUNTA})
+            return self.incumbent in query.sides
+        return bool(query.sides - {self.incumbent})
 
     # the share
     def share(self, state: _State, query: _Query, chosen: ChosenPeriod) -> TradeShare:
@@ -608,7 +612,7 @@ class _Model:
         by_post = counted.groupby(known["post"])
         fraction, every, some = by_post.mean(), by_post.all(), by_post.any()
         outside = central.index.difference(known["post"].unique())
-        junta = float(JUNTA in query.sides)  # posts outside the map, and the residual
+        junta = float(self.incumbent in query.sides)  # posts outside the map, and the residual
         for post in outside:
             fraction[post], every[post], some[post] = junta, bool(junta), bool(junta)
         fraction = fraction.reindex(central.index).astype(float)
