@@ -702,5 +702,9 @@ def demo(out: Path, origin: str | None, data: Path | None) -> None:
         click.echo(f"wrote {path}")
 
 
+from territory.cli_import import import_group  # noqa: E402  (territory import ...)
+
+main.add_command(import_group)
+
 if __name__ == "__main__":  # pragma: no cover
     main()

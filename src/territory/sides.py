@@ -140,17 +140,15 @@ class SideHistory:
         self.actor_ids: list[str] = [str(a) for a in (actor_ids or list(actors.index))]
         #: Each actor's default side (actors.csv).
         self.default: dict[str, str] = {a: str(defaults.get(a, "unknown")) for a in self.actor_ids}
-        rows = periods if periods is not None else pd.DataFrame()
-        rows = rows.loc[rows["actor"].isin(self.actor_ids)] if len(rows) else rows
-        self.periods: list[tuple[str, str, np.datetime64, np.datetime64 | None]] = [
-            (
-                str(r.actor),
-                str(r.side),
-                np.datetime64(pd.Timestamp(r.valid_from), "ns"),
-                None if pd.isna(r.valid_to) else np.datetime64(pd.Timestamp(r.valid_to), "ns"),
-            )
-            for r in rows.itertuples()
-        ]
+        self.periods: list[tuple[str, str, np.datetime64, np.datetime64 | None]] = []
+        if periods is not None and len(periods):
+            rows = periods.loc[periods["actor"].isin(self.actor_ids)]
+            starts = pd.to_datetime(rows["valid_from"]).to_numpy(dtype="datetime64[ns]")
+            ends = pd.to_datetime(rows["valid_to"]).to_numpy(dtype="datetime64[ns]")
+            for actor, side, start, end in zip(
+                rows["actor"], rows["side"], starts, ends, strict=True
+            ):
+                self.periods.append((str(actor), str(side), start, None if np.isnat(end) else end))
         sides = set(self.default.values()) | {p[1] for p in self.periods}
         #: Every side used, sorted: the columns of a roll-up by side.
         self.side_ids: list[str] = sorted(sides)
