@@ -262,7 +262,7 @@ def _origin_option(function: Callable[..., Any]) -> Callable[..., Any]:
         "--origin",
         default=None,
         metavar="PLACE",
-        help="Where the junta's road network starts, for the 'cut' basis and road reach "
+        help="Where the incumbent's road network starts (the junta's, in Shan State), for the 'cut' basis and road reach "
         "(default: 'origin' in the dataset's dataset.json, else mandalay).",
     )(function)
 
@@ -366,7 +366,7 @@ def summary(
 
 
 # --------------------------------------------------------------------------- crossings
-@main.command(short_help="Who holds each border crossing, and can the junta reach it.")
+@main.command(short_help="Who holds each border crossing, and can the incumbent reach it.")
 @_date_option()
 @click.option(
     "--format",
@@ -378,7 +378,7 @@ def summary(
 @_origin_option
 @_data_option
 def crossings(date: pd.Timestamp | None, fmt: str, origin: str | None, data: Path | None) -> None:
-    """Who holds each border crossing on a day, and whether the junta can reach it."""
+    """Who holds each border crossing on a day, and whether the incumbent can reach it."""
     from territory.trade import crossings_at
 
     ds = _load(data)
@@ -668,7 +668,8 @@ def demo(out: Path, origin: str | None, data: Path | None) -> None:
         return write_series_csv(series, out / "trade_share_weekly.csv")
 
     title = (
-        f"{ds.name}: share of all border trade through crossings the resistance holds\n"
+        f"{ds.name}: share of all border trade through crossings held by "
+        f"{ds.sides.label(ds.sides.others[0])}\n"
         "weekly, basis 'held'; the band is the low-high range; weights: trade per post "
         "in the reference period (see the CSV's notes)"
     )
@@ -692,8 +693,10 @@ def demo(out: Path, origin: str | None, data: Path | None) -> None:
                 "trade_share_weekly.png",
                 lambda: trade_chart(series_box["weekly"], out / "trade_share_weekly.png", title),
             ),
-        ],
+        ][: None if len(ds.trade) else -2],  # without trade data, no trade share
     )
+    if not len(ds.trade):
+        click.echo(f"{ds.name}: no trade data (trade/border_trade.csv); trade share skipped")
     for day, why in headline_dates(ds, embedded=data is None):
         click.echo(f"== {why} ==")
         click.echo(render_summary(summarise(tl, day, origin=origin)))

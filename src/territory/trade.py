@@ -38,6 +38,7 @@ import pandas as pd
 from territory.dates import day_range, to_day
 from territory.errors import DataError, TerritoryError
 from territory.routes import junta_reach, route_graph
+from territory.schema import SPECS
 from territory.trade_periods import (
     Basket,
     ChosenPeriod,
@@ -401,6 +402,11 @@ _MODELS_KEPT = 8
 
 def _model(tl: Timeline, origin: str | None) -> _Model:
     dataset = getattr(tl, "dataset", None)
+    if dataset is not None and len(dataset.trade) == 0:
+        raise TerritoryError(
+            f"trade: the dataset {dataset.name!r} has no trade data "
+            f"({SPECS['trade'].path} is missing or empty); the trade share needs it"
+        )
     if origin is None:
         origin = getattr(dataset, "origin", None)
     if origin is None and dataset is not None:
@@ -503,6 +509,11 @@ class _Model:
             )
         if basis not in BASES:
             raise TerritoryError(f"basis: {basis!r} is not valid; expected one of {list(BASES)}")
+        if basis == "cut" and self.graph.number_of_nodes() == 0:
+            raise TerritoryError(
+                f"basis: 'cut' walks the roads of {SPECS['routes'].path}, which this dataset "
+                "lacks; use basis='held'"
+            )
         if denominator not in DENOMINATORS:
             raise TerritoryError(
                 f"denominator: {denominator!r} is not valid; expected one of {list(DENOMINATORS)}"
