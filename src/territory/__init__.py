@@ -10,7 +10,7 @@ Examples
 
 from __future__ import annotations
 
-from territory.crs import MYANMAR_ALBERS, WGS84, area_km2
+from territory.crs import MYANMAR_ALBERS, WGS84, area_km2, study_area_crs
 from territory.dataset import (
     Dataset,
     embedded_data_path,
@@ -57,6 +57,7 @@ __all__ = [
     "load_dataset",
     "load_shan",
     "read_townships",
+    "study_area_crs",
     "timeline_map",
     "trade_share",
     "trade_share_series",

@@ -659,7 +659,7 @@ class _Loader:
                     path,
                     row,
                     "id",
-                    f"{actor!r} is not valid: expected an uppercase id such as 'MNDAA'",
+                    f"{actor!r} is not valid: expected an uppercase id such as 'GOV' or 'ELF'",
                 )
 
     def check_references(

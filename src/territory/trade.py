@@ -213,7 +213,8 @@ def crossings_at(
     off_route = [g for g in gates.index if g not in model.graph]
     if off_route:
         notes.append(
-            f"gates on no route (reachable_by_junta = held by the junta): {', '.join(off_route)}"
+            f"gates on no route (reachable_by_junta = held by the incumbent, {model.incumbent}): "
+            f"{', '.join(off_route)}"
         )
     notes.append("trade_value_usd splits each post's value equally across its gates")
     gates.attrs["notes"] = tuple(notes)
@@ -470,7 +471,7 @@ class _Model:
         places = dataset.places
         if origin not in places.index:
             raise TerritoryError(
-                f"origin: {origin!r} is not a place of the dataset; expected a place id such as 'mandalay'"
+                f"origin: {origin!r} is not a place of the dataset; expected a place id of places.csv"
             )
         columns = ["id", "name", "kind", "post", "partner_country", "official", "geometry"]
         self.gates = places.loc[places["kind"].isin(GATE_KINDS), columns].copy()
@@ -483,7 +484,8 @@ class _Model:
         self.relevant = sorted(relevant & set(places.index))
         events = getattr(tl, "events", dataset.events)
         days = events.loc[events["place"].isin(relevant), "date"].to_numpy(dtype="datetime64[ns]")
-        days = np.unique(np.concatenate([days, days + np.timedelta64(1, "D")]))
+        sides_change = dataset.side_history().change_days  # a side change is a new state too
+        days = np.unique(np.concatenate([days, days + np.timedelta64(1, "D"), sides_change]))
         listed = getattr(tl, "change_dates", None)
         if listed is not None:
             days = np.intersect1d(days, pd.DatetimeIndex(listed).to_numpy(dtype="datetime64[ns]"))
@@ -638,12 +640,13 @@ class _Model:
         if len(outside):
             notes.append(
                 f"{len(outside)} post(s) with no gate in the dataset lie outside the mapped area "
-                f"and are counted as held and reached by the junta: {', '.join(outside)}"
+                f"and are counted as held and reached by the incumbent ({self.incumbent}): "
+                f"{', '.join(outside)}"
             )
         if basket.within_residual:
             notes.append(
                 "the residual (trade not split by post), less the estimated posts inside it, "
-                "is counted as held by the junta"
+                f"is counted as held by the incumbent ({self.incumbent})"
             )
         for post in fraction.index[(fraction > 0) & (fraction < 1)]:
             its = known.index[known["post"] == post]
@@ -667,7 +670,8 @@ class _Model:
             off = [g for g in known.index if g not in self.graph]
             if off:
                 notes.append(
-                    f"gate(s) on no route, reached by the junta exactly when it holds them: {', '.join(off)}"
+                    f"gate(s) on no route, reached by the incumbent ({self.incumbent}) exactly "
+                    f"when it holds them: {', '.join(off)}"
                 )
         contested = [g for g in known.index if state.frame.loc[g, "status"] == "contested"]
         if contested:
