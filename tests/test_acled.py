@@ -151,11 +151,14 @@ def test_accepting_an_unacceptable_row_writes_nothing(data: Path, tmp_path: Path
 def test_a_stated_loser_that_disagrees_with_the_log_is_listed(data: Path, tmp_path: Path) -> None:
     export = pd.read_csv(EXPORT, dtype=str, keep_default_na=False)
     export.loc[export["event_id_cnty"] == "ALD1001", "actor2"] = "Northern Rivers Coalition"
+    export.loc[export["event_id_cnty"] == "ALD1001", "latitude"] = "50.6000"  # ~56 km north
     path = tmp_path / "export.csv"
     export.to_csv(path, index=False)
     row = read_acled(path, ACTORS, data).set_index("acled_event_id").loc["ALD1001"]
     assert row["from_actor"] == "VLF"  # the log's holder keeps the chain
     assert "ACLED names 'Northern Rivers Coalition' (NRC) as the loser" in row["problems"]
+    assert "the name matches 'tarn', but it lies 56 km from ACLED's point" in row["problems"]
+    assert row["review_status"] == "new"  # still a candidate: a person decides
 
 
 @pytest.mark.parametrize(

@@ -181,3 +181,14 @@ def test_dask_series_by_side_follows_the_side_changes(
     fresh = territory.ControlTimeline(timeline.dataset)
     on_dask = parallel.series(fresh, "2024-01-01", "2024-12-31", by="side", states_per_task=2)
     pd.testing.assert_frame_equal(on_dask, timeline.series("2024-01-01", "2024-12-31", by="side"))
+
+
+def test_summary_gives_each_actor_its_side_on_the_day(timeline: territory.ControlTimeline) -> None:
+    from territory.summary import summarise
+
+    for day, expected in (("2024-02-15", "resistance"), ("2024-03-15", "neutral")):
+        rows = {r["actor"]: r["side"] for r in summarise(timeline, day)["actors"]}
+        assert rows["MNDAA"] == expected
+        sides = {r["side"]: r["area_km2"] for r in summarise(timeline, day)["sides"]}
+        at = timeline.at(day, by="side").set_index("side")["area_km2"].to_dict()
+        assert sides == pytest.approx(at)

@@ -167,8 +167,9 @@ def summarise(
         else pd.Series(dtype=float)
     )
     actors = []
+    side_on_day = ds.side_history().on(day)  # sides over time (territory.sides)
     for actor in sorted(set(area.index) | set(counts.index), key=lambda a: -area.get(a, 0.0)):
-        side = ds.actors["side"].get(actor, "")
+        side = side_on_day.get(actor, "")
         actors.append(
             {
                 "actor": actor,

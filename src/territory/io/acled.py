@@ -414,6 +414,12 @@ def _candidate(
     lon = pd.to_numeric(r["longitude"], errors="coerce")
     lat = pd.to_numeric(r["latitude"], errors="coerce")
     place, how, km = finder.find(r["location"], admins, float(lon), float(lat))
+    if how == "name" and km is not None and km * 1000 > finder.max_m:
+        problems_far = [
+            f"the name matches {place!r}, but it lies {km:.0f} km from ACLED's point: check"
+        ]
+    else:
+        problems_far = []
     day = _date(r["event_date"])
     time_precision = pd.to_numeric(r["time_precision"], errors="coerce")
     geo_precision = pd.to_numeric(r["geo_precision"], errors="coerce")
@@ -432,6 +438,7 @@ def _candidate(
         problems.append(f"unknown ACLED actor {r['actor2']!r} (actor2): add it to the actor map")
     if problems:
         status = "invalid"
+    problems += problems_far  # worth a look, but no reason to refuse the row
     if place is None:
         status = "unmatched"
         problems.append(
