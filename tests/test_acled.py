@@ -148,6 +148,20 @@ def test_accepting_an_unacceptable_row_writes_nothing(data: Path, tmp_path: Path
     assert (data / "events/events.csv").read_text(encoding="utf-8") == log
 
 
+def test_an_event_the_log_already_has_is_no_change(data: Path, tmp_path: Path) -> None:
+    export = pd.read_csv(EXPORT, dtype=str, keep_default_na=False)
+    # The log already has VLF taking Brenn on 2025-02-20 (v02); ACLED codes it too.
+    row = export["event_id_cnty"] == "ALD1005"
+    export.loc[row, ["event_date", "location", "latitude", "longitude"]] = [
+        "2025-03-01", "Brenn", "50.4500", "-29.0000",
+    ]  # fmt: skip
+    path = tmp_path / "export.csv"
+    export.to_csv(path, index=False)
+    got = read_acled(path, ACTORS, data).set_index("acled_event_id").loc["ALD1005"]
+    assert got["review_status"] == "no_change"
+    assert "already gives brenn to VLF" in got["problems"]
+
+
 def test_a_stated_loser_that_disagrees_with_the_log_is_listed(data: Path, tmp_path: Path) -> None:
     export = pd.read_csv(EXPORT, dtype=str, keep_default_na=False)
     export.loc[export["event_id_cnty"] == "ALD1001", "actor2"] = "Northern Rivers Coalition"

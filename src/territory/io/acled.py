@@ -302,6 +302,7 @@ def read_acled(
         :data:`REVIEW_COLUMNS`, one row per candidate (and per logged ACLED
         event the export no longer has), in date order.  ``review_status``
         is ``new``, ``changed``, ``unchanged``, ``deleted``, ``duplicate``,
+        ``no_change`` (the log already gives the place to the gainer),
         ``unmatched`` or ``invalid``; ``problems`` says what needs a look.
         ``attrs`` holds ``ignored`` (rows of other sub-event types) and
         ``unmatched`` (ACLED locations no place matched).
@@ -355,10 +356,12 @@ def read_acled(
                 f"{holder} holding {c['place']}: check before accepting"
             )
         c["from_actor"] = holder
-        if holder == c["to_actor"]:
-            c["problems"].append(f"the log already gives {c['place']} to {holder}: no change")
-        overlay.setdefault(c["place"], []).append((day, c["to_actor"]))
         c["review_status"] = "new"
+        if holder == c["to_actor"]:  # most often an event the log has from other sources
+            c["review_status"] = "no_change"
+            c["problems"].append(f"the log already gives {c['place']} to {holder}: no change")
+            continue
+        overlay.setdefault(c["place"], []).append((day, c["to_actor"]))
     for c in out:
         c.pop("_loser", None)
     by_id = logged.set_index("event_id")
