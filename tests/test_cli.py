@@ -337,7 +337,7 @@ def test_summary_table_in_a_subprocess(norland: Path) -> None:
     lines = done.stdout.splitlines()
     assert lines[0] == "Norland, Eastern Province (invented) on 2024-06-25"
     assert any(
-        line.startswith("basis held") and "55.0 %" in line and "25.0 % – 85.0 %" in line
+        line.startswith("basis held") and "25.0–85.0 %, central 55.0 % under" in line
         for line in lines
     ), done.stdout
     assert done.stderr == ""

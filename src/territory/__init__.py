@@ -34,7 +34,13 @@ from territory.export import (
     write_geotiff,
 )
 from territory.timeline import ControlTimeline
-from territory.trade import TradeShare, crossings_at, trade_share, trade_share_series
+from territory.trade import (
+    TradeShare,
+    crossings_at,
+    format_share,
+    trade_share,
+    trade_share_series,
+)
 
 __version__ = "0.1.0"
 
@@ -54,6 +60,7 @@ __all__ = [
     "control_map",
     "crossings_at",
     "embedded_data_path",
+    "format_share",
     "load_dataset",
     "load_shan",
     "read_townships",

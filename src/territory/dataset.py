@@ -103,6 +103,9 @@ class Dataset:
         The place the junta's roads start from, for road reach in the trade
         share: ``origin`` in ``dataset.json``, else ``mandalay`` when the
         dataset has it, else None.
+    gate_events : pandas.DataFrame or None
+        ``trade/gate_events.csv`` (closures, shared control, road cuts; see
+        :mod:`territory.trade_gates`); None or empty when the dataset has none.
     """
 
     name: str
@@ -121,6 +124,7 @@ class Dataset:
     borders: gpd.GeoDataFrame
     neighbours: gpd.GeoDataFrame | None = None
     origin: str | None = DEFAULT_ORIGIN
+    gate_events: pd.DataFrame | None = None
     #: ``equal_area_crs`` from dataset.json, or None to fit one to the study area.
     projection: str | None = None
     #: The side vocabulary (dataset.json ``sides``; default the Shan one).
@@ -393,6 +397,7 @@ class _Loader:
             borders=shapes["borders"],
             neighbours=neighbours,
             origin=origin,
+            gate_events=tables["gate_events"],
             projection=projection,
             sides=vocabulary,
             actor_sides=tables["actor_sides"],

@@ -110,7 +110,13 @@ def save_map(m: Any, path: Path) -> Path:
 
 
 def trade_chart(series: pd.DataFrame, path: Path, title: str) -> Path:
-    """A PNG chart of a trade-share series with its range (matplotlib, Agg)."""
+    """A PNG chart of a trade-share series: the low–high band leads (matplotlib, Agg, 200 dpi).
+
+    The band is the main element; the central value is a thin line, labelled
+    with its rule.  The caption names the reference period(s) and the sources
+    of their trade figures (``series.attrs["reference_sources"]``, set by
+    :func:`territory.trade_share_series`).
+    """
     try:
         import matplotlib
     except ImportError:
@@ -121,29 +127,49 @@ def trade_chart(series: pd.DataFrame, path: Path, title: str) -> Path:
     matplotlib.use("Agg", force=True)
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(9, 4.5), dpi=110)
+    from territory.trade import chart_caption
+
+    fig, ax = plt.subplots(figsize=(9, 5), dpi=200)
     try:
         index = pd.to_datetime(series.index)
+        low, high = 100 * series["low"].astype(float), 100 * series["high"].astype(float)
         ax.fill_between(
             index,
-            100 * series["low"].astype(float),
-            100 * series["high"].astype(float),
+            low,
+            high,
             step="post",
-            alpha=0.25,
-            label="range (low – high)",
+            alpha=0.55,
+            color="#d55e00",
+            linewidth=0,
+            label="range: low – high",
         )
-        ax.step(index, 100 * series["value"].astype(float), where="post", label="value")
+        for edge in (low, high):
+            ax.step(index, edge, where="post", color="#d55e00", linewidth=1.2)
+        rules = sorted(series["rule"].dropna().unique(), key=len) if "rule" in series else []
+        rule = rules[0] if rules else "see the notes"
+        if len(rules) > 1:
+            rule += ";\nmore on some dates (the CSV's rule column)"
+        ax.step(
+            index,
+            100 * series["value"].astype(float),
+            where="post",
+            color="#333333",
+            linewidth=0.8,
+            linestyle="--",
+            label=f"central: {rule}",
+        )
         ax.set_ylabel("share of border trade (%)")
         ax.set_ylim(0, 100)
-        ax.set_title(title, fontsize=10)
+        ax.set_title(title, fontsize=9)
         ax.grid(alpha=0.3)
-        ax.legend(loc="upper left")
+        ax.legend(loc="upper left", fontsize=8)
         fig.autofmt_xdate()
-        fig.tight_layout()
+        fig.text(0.01, 0.01, chart_caption(series), fontsize=6.5, va="bottom", wrap=True)
+        fig.tight_layout(rect=(0, 0.1, 1, 1))
         from territory.export.atomic import atomic_path
 
         with atomic_path(path) as temporary:
-            fig.savefig(temporary, format="png")
+            fig.savefig(temporary, format="png", dpi=200)
     finally:
         plt.close(fig)
     return path

@@ -31,6 +31,8 @@ from dataclasses import dataclass
 __all__ = [
     "CONFIDENCE",
     "EVENT_KINDS",
+    "GATE_CLOSERS",
+    "GATE_EVENT_KINDS",
     "HOLDER_CHANGING_KINDS",
     "PLACE_KINDS",
     "SIDES",
@@ -47,6 +49,19 @@ PLACE_KINDS = ("town", "township_seat", "base", "outpost", "crossing", "trade_zo
 EVENT_KINDS = ("capture", "handover", "contested", "repelled", "ceasefire")
 #: Event kinds after which ``to_actor`` holds the place.
 HOLDER_CHANGING_KINDS = ("capture", "handover")
+#: What ``trade/gate_events.csv`` records about a gate as a border, or a road:
+#: none of these changes a holder (the replay never reads that file).
+GATE_EVENT_KINDS = (
+    "closed",
+    "reopened",
+    "restricted",
+    "road_cut",
+    "road_reopened",
+    "shared",
+    "sole",
+)
+#: Who closed or restricted a gate.
+GATE_CLOSERS = ("neighbour", "holder", "both")
 
 
 @dataclass(frozen=True)
@@ -190,6 +205,31 @@ SPECS: dict[str, TableSpec] = {
             Column("confidence", "enum", choices=CONFIDENCE),
             _note(),
         ),
+        optional_file=True,
+    ),
+    "gate_events": TableSpec(
+        "trade/gate_events.csv",
+        (
+            Column("event_id", "text"),
+            Column("date", "date"),
+            Column("date_uncertainty_days", "int", minimum=0),
+            Column("place", "place", required=False, description="the gate (not for road events)"),
+            Column(
+                "segment",
+                "list",
+                required=False,
+                description="road events: two neighbouring places of routes.csv",
+            ),
+            Column("kind", "enum", choices=GATE_EVENT_KINDS),
+            Column("by", "enum", required=False, choices=GATE_CLOSERS),
+            Column("actor", "actor", required=False, description="shared: the co-holder"),
+            Column("share_low", "float", required=False, minimum=0, maximum=1),
+            Column("share_high", "float", required=False, minimum=0, maximum=1),
+            Column("confidence", "enum", choices=CONFIDENCE),
+            _source(),
+            _note(),
+        ),
+        key="event_id",
         optional_file=True,
     ),
     "population": TableSpec(

@@ -12,7 +12,7 @@ Examples
 >>> tl = territory.ControlTimeline(territory.load_shan())
 >>> day = summarise(tl, "2023-10-26")
 >>> [row["basis"] for row in day["trade"]]
-['held', 'cut']
+['held', 'flow', 'cut']
 >>> print(render_summary(day).splitlines()[0])
 Shan State, Myanmar on 2023-10-26
 """
@@ -208,8 +208,8 @@ def _trade_rows(
 ) -> list[dict[str, Any]]:
     from territory.trade import trade_share
 
-    rows = []
-    for basis in ("held", "cut"):
+    rows: list[dict[str, Any]] = []
+    for basis in ("held", "flow", "cut"):
         try:
             share = trade_share(tl, day, basis=basis, origin=origin)
         except TerritoryError as error:
@@ -225,6 +225,10 @@ def _trade_rows(
                 "value": share.value,
                 "low": share.low,
                 "high": share.high,
+                "range": share.range_text,
+                "rule": share.rule,
+                "closed": share.closed,
+                "closed_gates": list(share.closed_gates),
                 "numerator_usd": share.numerator_usd,
                 "denominator_usd": share.denominator_usd,
                 "crossings": list(share.crossings),
@@ -294,14 +298,14 @@ def render_summary(summary: dict[str, Any]) -> str:
         parts += [
             "",
             text_table(
-                ["trade share", "side", "of", "value", "range", "reference period"],
+                ["trade share", "side", "of", "range, central (rule)", "closed", "reference period"],
                 [
                     [
                         f"basis {r['basis']}",
                         r["side"],
                         r["denominator"],
-                        _pct(r["value"]),
-                        f"{_pct(r['low'])} – {_pct(r['high'])}",
+                        r["range"],
+                        f"{100 * r['closed']:.1f} points" if r["closed_gates"] else "none",
                         r["reference_period"],
                     ]
                     for r in trade

@@ -8,12 +8,14 @@ the 105-Mile zone, Mang Wein, Kyin San Kyawt …).  Trade is known per post and
 period, never per gate.
 
 :func:`trade_share` answers, for one day: what share of border trade passes
-through gates that a side holds (basis ``"held"``) or that the junta cannot
-reach by road from Mandalay (basis ``"cut"``)?  :func:`trade_share_series`
-does it for many days, computing once per distinct state of the holders.
-:func:`crossings_at` lists the gates with holder, reach and trade value.
-``docs/trade.md`` gives every definition and compares the results with
-published figures.
+through gates that a side holds (basis ``"held"``), that the junta cannot
+reach by road from Mandalay (``"cut"``), or that a side holds *and* that are
+open (``"flow"``: closures by China or by the holder stop trade, see
+:mod:`territory.trade_gates`)?  :func:`trade_share_series` does it for many
+days, once per distinct state of the gates and roads, vectorised.
+:func:`crossings_at` lists the gates with holder, status, reach and trade
+value.  ``docs/trade.md`` gives every definition and compares the results
+with published figures.
 
 Examples
 --------
@@ -27,31 +29,30 @@ True
 
 from __future__ import annotations
 
-import weakref
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from territory.dates import day_range, to_day
-from territory.errors import DataError, TerritoryError
-from territory.routes import junta_reach, route_graph
-from territory.schema import SPECS
-from territory.trade_periods import (
-    Basket,
-    ChosenPeriod,
-    ReferencePeriod,
-    TradeBook,
-    reference_periods,
+from territory.dates import day_range
+from territory.errors import TerritoryError
+from territory.trade_gates import CLOSERS, STATUS_NAMES
+from territory.trade_model import (
+    BASES,
+    DENOMINATORS,
+    GATE_KINDS,
+    RULE,
+    Query,
+    Shares,
+    TradeModel,
+    model_of,
 )
+from territory.trade_periods import ReferencePeriod, reference_periods
 
 if TYPE_CHECKING:
     import geopandas as gpd
-    import networkx as nx
-
-    from territory.dataset import Dataset
 
 __all__ = [
     "BASES",
@@ -59,25 +60,31 @@ __all__ = [
     "GATE_KINDS",
     "ReferencePeriod",
     "TradeShare",
+    "chart_caption",
     "crossings_at",
+    "format_share",
     "reference_periods",
     "trade_share",
     "trade_share_series",
 ]
 
-#: Place kinds that carry a post's trade.
-GATE_KINDS = ("crossing", "trade_zone")
-BASES = ("held", "cut")
-DENOMINATORS = ("all_border", "china_border")
-_SCOPE_COUNTRY = {"all_border": None, "china_border": "CHN"}
+PeriodArg = str | ReferencePeriod | tuple[Any, Any] | None
+_SERIES_OPTIONS = {"side", "basis", "denominator", "reference_period", "origin"}
 
 
-class Timeline(Protocol):
-    """What this module needs of a :class:`territory.ControlTimeline`."""
+def format_share(low: float, high: float, value: float, rule: str = RULE) -> str:
+    """A share as the library shows it: the range first, then the central value and its rule.
 
-    dataset: Dataset
+    Examples
+    --------
+    >>> format_share(0.102, 0.387, 0.275)
+    "10.2–38.7 %, central 27.5 % under an equal split of each post's trade across its gates"
+    """
 
-    def places_at(self, date: Any) -> gpd.GeoDataFrame: ...
+    def points(x: float) -> str:
+        return f"{x * 100:.1f}"
+
+    return f"{points(low)}–{points(high)} %, central {points(value)} % under {rule}"
 
 
 @dataclass(frozen=True)
@@ -89,32 +96,43 @@ class TradeShare:
     date : pandas.Timestamp
         The day the holders are taken from.
     value : float
-        The central estimate, in [0, 1]: a post whose gates are split between
-        sides counts in proportion to its gates (gate-level values are unknown,
-        so each gate carries an equal part of its post's trade).
+        The central estimate, in [0, 1], under :attr:`rule`: a post whose
+        gates are split between sides counts in proportion to its gates (gate
+        values are unknown, so each gate carries an equal part of its post's
+        trade); a shared gate counts at the middle of its revenue range.
     low, high : float
-        ``low`` counts a post only when *all* its gates count; ``high`` counts
-        it as soon as *any* gate does.  For a post the reference period lacks,
-        each bound also takes the end of the post's estimated range that moves
-        it furthest (the notes give each range and its origin).
+        The range, which leads wherever a share is shown.  ``low`` counts a
+        post only when *all* its gates count (a shared gate at the least the
+        side may take); ``high`` counts it as soon as *any* gate does (at the
+        most).  For a post the reference period lacks, each bound also takes
+        the end of the post's estimated range that moves it furthest.
     numerator_usd, denominator_usd : float
         ``value == numerator_usd / denominator_usd``.
     estimated_usd : float
         The estimated trade of the posts the reference period lacks (0 when
-        none).  Without a residual row it is part of ``denominator_usd``; with
-        one it is carved out of the residual, and the denominator stays the
-        published total.
+        none).
     crossings : tuple of str
         The gates (place ids) that count for the side.
     posts : tuple of str
         The posts whose trade counts at least in part.
     reference_period : ReferencePeriod
+        One period weighs every post of the answer.
     notes : tuple of str
-        Every assumption the number rests on: the period chosen, posts outside
-        the mapped area, posts split between sides, gates without trade values,
-        posts absent from the period.
+        Every assumption the number rests on.
     side, basis, denominator : str
         The definition asked for (``side`` joins several sides with ``+``).
+    closed : float
+        Share points (central) of trade through gates that count for the side
+        but that are closed on the date.  Under ``held`` and ``cut`` they are
+        inside ``value``; under ``flow`` they are taken out of it: "X % held,
+        of which ``closed`` points closed".
+    closed_by : tuple of (str, float)
+        ``closed`` split by who closed the gates (``neighbour``, ``holder``,
+        ``both``, ``unknown``).
+    closed_gates, shared_gates : tuple of str
+        The gates closed on the date, and those held jointly.
+    rule : str
+        The rule of the central value, in one phrase.
     """
 
     date: pd.Timestamp
@@ -131,49 +149,78 @@ class TradeShare:
     side: str
     basis: str
     denominator: str
+    closed: float = 0.0
+    closed_by: tuple[tuple[str, float], ...] = ()
+    closed_gates: tuple[str, ...] = ()
+    shared_gates: tuple[str, ...] = ()
+    rule: str = RULE
+
+    @property
+    def range_text(self) -> str:
+        """``"low–high %, central X % under <rule>"``."""
+        return format_share(self.low, self.high, self.value, self.rule)
 
     def __str__(self) -> str:
-        return (
-            f"{self.value:.1%} [{self.low:.1%}, {self.high:.1%}] of {self.denominator} trade "
-            f"({self.side}, {self.basis}) on {self.date.date()}, weighted by {self.reference_period}"
+        text = (
+            f"{self.range_text}; {self.side} share of {self.denominator} trade, basis "
+            f"{self.basis}, on {self.date.date()}, weighted by {self.reference_period}"
         )
+        if self.closed_gates:
+            verb = "stopped" if self.basis == "flow" else "of which"
+            who = ", ".join(
+                f"{points * 100:.1f} by the {closer}" for closer, points in self.closed_by
+            )
+            text += (
+                f"; {verb} {self.closed * 100:.1f} points by closed gates"
+                f" ({', '.join(self.closed_gates)}; {who})"
+            )
+        return text
 
 
 # -- public functions ---------------------------------------------------------------------------
 
 
 def crossings_at(
-    tl: Timeline,
+    tl: Any,
     date: Any,
     *,
-    reference_period: str | ReferencePeriod | tuple[Any, Any] | None = None,
+    reference_period: PeriodArg = None,
     origin: str | None = None,
 ) -> gpd.GeoDataFrame:
-    """Every gate (crossing or trade zone) on ``date``: holder, reach and trade value.
+    """Every gate (crossing or trade zone) on ``date``: holder, status, reach and trade value.
 
     Parameters
     ----------
     tl : ControlTimeline
     date : date-like
         A day within the dataset's range.
-    reference_period : str, ReferencePeriod, (start, end) or None
-        The trade period for every row.  By default each post takes its own
-        latest full fiscal year ending before ``date`` or, when it has none,
-        its latest period ending before ``date``; the row says which.
+    reference_period : str, ReferencePeriod, (start, end), "per_post" or None
+        The trade period of every row.  By default the one period
+        :func:`trade_share` uses on ``date`` for ``all_border``; posts it
+        lacks take their estimate (``estimated`` is True, the notes say how).
+        ``"per_post"`` mixes periods on purpose: each post takes its own
+        latest full fiscal year ending before ``date`` (else its latest
+        period), and the ``reference_period`` column shows each row's.
     origin : str, optional
-        Where the junta's road network starts (see :func:`territory.routes.junta_reach`);
-        default: the dataset's ``origin``.
+        Where the junta's road network starts; default: the dataset's ``origin``.
 
     Returns
     -------
     geopandas.GeoDataFrame
         Indexed by place id, with ``id``, ``name``, ``kind``, ``post``,
         ``partner_country``, ``official``, ``holder``, ``side``,
-        ``held_since``, ``status``, ``on_route``, ``reachable_by_junta``,
-        ``post_trade_usd`` (the whole post's value), ``gates_in_post``,
-        ``trade_value_usd`` (the post's value split equally across its gates;
-        NaN when the post has no value) and ``reference_period`` (label).
+        ``held_since``, ``status``, ``gate_status`` (open / restricted /
+        closed), ``closed_by``, ``shared_with`` and ``shared_revenue`` (the
+        co-holder's part, "low–high"), ``on_route``, ``reachable_by_junta``,
+        ``post_trade_usd``, ``gates_in_post``, ``trade_value_usd`` (the
+        post's value split equally across its gates; NaN when unknown),
+        ``estimated`` and ``reference_period`` (label).
         ``attrs["notes"]`` lists the assumptions.
+
+    Raises
+    ------
+    DataError
+        When ``origin`` is on no route (road reach cannot be traced).
 
     Examples
     --------
@@ -184,32 +231,41 @@ def crossings_at(
     >>> bool(gates.loc["chinshwehaw", "side"] == "junta")
     True
     """
-    model = _model(tl, origin)
+    model = model_of(tl, origin)
     day = model.day(date, "date")
-    state = model.state(day, every_place=True)
+    model.check_origin()
+    at = pd.DataFrame(tl.places_at(day))
+    if "id" in at.columns:
+        at = at.set_index("id", drop=False)
     gates = model.gates.copy()
     for column in ("holder", "side", "held_since", "status"):
-        gates[column] = state.frame.loc[gates.index, column].to_numpy()
+        gates[column] = at[column].reindex(gates.index).to_numpy()
+    row = int(np.searchsorted(model.days, day.to_datetime64(), side="right") - 1)
+    log_row = model.log.rows(np.array([day.to_datetime64()]))[0]
+    gates["gate_status"] = [STATUS_NAMES[s] for s in model.log.status[log_row]]
+    gates["closed_by"] = [CLOSERS[b] or None for b in model.log.closed_by[log_row]]
+    partner = model.log.partner[log_row]
+    gates["shared_with"] = [p or None for p in partner]
+    gates["shared_revenue"] = [
+        f"{lo:.0%}–{hi:.0%}" if p else None
+        for p, lo, hi in zip(
+            partner, model.log.share_low[log_row], model.log.share_high[log_row], strict=True
+        )
+    ]
     gates["on_route"] = [g in model.graph for g in gates.index]
-    gates["reachable_by_junta"] = [model.reachable(g, state) for g in gates.index]
+    gates["reachable_by_junta"] = model.gate_reach(np.array([row]))[0]
     counts = gates["post"].value_counts()
     gates["gates_in_post"] = gates["post"].map(counts).astype("Int64")
-    values: dict[str, tuple[float, str]] = {}
-    notes: list[str] = []
-    fixed = None if reference_period is None else model.book.find(reference_period)
-    for post in gates["post"].dropna().unique():
-        found = model.book.post_value(post, day, fixed)
-        if found is None:
-            where = f"in {fixed}" if fixed is not None else "in any period"
-            notes.append(f"post {post!r} has no trade value {where}: its gates show NaN")
-        else:
-            values[post] = found
+    values, notes = _post_values(model, gates, day, reference_period)
+    gates["post_trade_usd"] = gates["post"].map(lambda p: values.get(p, (np.nan, "", False))[0])
+    gates["trade_value_usd"] = gates["post_trade_usd"] / gates["gates_in_post"].astype(float)
+    gates["estimated"] = gates["post"].map(lambda p: values.get(p, (np.nan, "", False))[2])
+    gates["reference_period"] = gates["post"].map(
+        lambda p: values.get(p, (np.nan, None, False))[1]
+    )
     no_post = gates.index[gates["post"].isna()].tolist()
     if no_post:
         notes.append(f"gates naming no post, so without trade values: {', '.join(no_post)}")
-    gates["post_trade_usd"] = gates["post"].map(lambda p: values.get(p, (np.nan, ""))[0])
-    gates["trade_value_usd"] = gates["post_trade_usd"] / gates["gates_in_post"].astype(float)
-    gates["reference_period"] = gates["post"].map(lambda p: values.get(p, (np.nan, None))[1])
     off_route = [g for g in gates.index if g not in model.graph]
     if off_route:
         notes.append(
@@ -221,14 +277,52 @@ def crossings_at(
     return gates
 
 
+def _post_values(
+    model: TradeModel, gates: pd.DataFrame, day: pd.Timestamp, wanted: PeriodArg | str
+) -> tuple[dict[str, tuple[float, str, bool]], list[str]]:
+    """Each gate post's value, period label and whether it is estimated; and notes."""
+    posts = [str(p) for p in gates["post"].dropna().unique()]
+    values: dict[str, tuple[float, str, bool]] = {}
+    notes: list[str] = []
+    if isinstance(wanted, str) and wanted == "per_post":
+        notes.append("reference periods mixed on purpose: each row shows its own")
+        for post in posts:
+            found = model.book.post_value(post, day, None)
+            if found is None:
+                notes.append(f"post {post!r} has no trade value in any period: its gates show NaN")
+            else:
+                values[post] = (found[0], found[1], False)
+        return values, notes
+    fixed = None if wanted is None else model.book.find(wanted)
+    chosen = model.period_for(day, fixed, Query(frozenset(), "held", "all_border"))
+    basket = model.book.basket(chosen.period, None)
+    notes.extend(chosen.notes)
+    estimates = {e.post: e for e in basket.estimates}
+    for post in posts:
+        if post in basket.named.index:
+            values[post] = (float(basket.named[post]), chosen.period.label, False)
+        elif post in estimates:
+            e = estimates[post]
+            values[post] = (e.central, chosen.period.label, True)
+            notes.append(
+                f"post {post!r} is absent from {chosen.period.label}: estimated at "
+                f"US${e.central:,.0f} from {e.how}"
+            )
+        else:
+            notes.append(
+                f"post {post!r} has no trade value in {chosen.period}: its gates show NaN"
+            )
+    return values, notes
+
+
 def trade_share(
-    tl: Timeline,
+    tl: Any,
     date: Any,
     *,
     side: str | Iterable[str] | None = None,
     basis: str = "held",
     denominator: str = "all_border",
-    reference_period: str | ReferencePeriod | tuple[Any, Any] | None = None,
+    reference_period: PeriodArg = None,
     origin: str | None = None,
 ) -> TradeShare:
     """The share of border trade through gates that ``side`` holds, or the junta cannot reach.
@@ -244,24 +338,24 @@ def trade_share(
         (in Shan State ``"resistance"``; ``"resistance+neutral"`` is all
         trade out of the junta's hands).  The ``cut`` basis walks the roads
         of the incumbent side (``Dataset.sides.incumbent``; the junta there).
-    basis : {"held", "cut"}
+    basis : {"held", "cut", "flow"}
         ``"held"``: a gate counts when an actor of ``side`` holds it.
         ``"cut"``: as ``"held"``, except that the junta's gates are judged
         by road: a junta-held gate that the junta cannot reach from ``origin``
-        through junta-held places counts for every non-junta side asked
-        for, and not for ``"junta"``.  For non-junta sides cut >= held.
+        through junta-held places and open roads counts for every non-junta
+        side asked for, and not for ``"junta"``.  For non-junta sides cut >= held.
+        ``"flow"``: as ``"held"``, but a gate counts only while it is open
+        (``trade/gate_events.csv``); ``closed`` says how many points closures stop.
     denominator : {"all_border", "china_border"}
         All posts of ``border_trade.csv`` in the reference period, or those
         with China.  Posts without any gate in the dataset are outside the
         mapped area: they count as held and reached by the junta (a note says so).
     reference_period : str, ReferencePeriod, (start, end) or None
-        A ``period_label``, a period, or its dates.  By default: among the
-        periods ending before ``date`` whose published post values make up
-        at least :data:`~territory.trade_periods.MIN_NAMED_SHARE` of the
-        denominator, a full fiscal year, else the latest (see
-        :meth:`~territory.trade_periods.TradeBook.default`; the first note
-        says which and why).  Posts the period lacks are estimated, and
-        said so.
+        One period weighs every post.  By default: among the periods ending
+        before ``date`` whose published post values make up at least
+        :data:`~territory.trade_periods.MIN_NAMED_SHARE` of the denominator,
+        a full fiscal year, else the latest (the first note says which and
+        why).  Posts the period lacks are estimated, and the notes say how.
     origin : str, optional
         Where the junta's road network starts; default: the dataset's ``origin``.
 
@@ -274,8 +368,9 @@ def trade_share(
     DateRangeError
         When ``date`` is outside the dataset's range.
     DataError
-        When the reference period has no trade data for the denominator, or
-        ``reference_period`` names no period of the data.
+        When the reference period has no trade data for the denominator,
+        ``reference_period`` names no period of the data, or (basis ``cut``)
+        ``origin`` is on no route.
     TerritoryError
         When an option is not one of the values above.
 
@@ -288,15 +383,60 @@ def trade_share(
     >>> 0 <= s.low <= s.value <= s.high <= 1
     True
     """
-    model = _model(tl, origin)
+    model = model_of(tl, origin)
     query = model.query(side, basis, denominator)
     day = model.day(date, "date")
     wanted = None if reference_period is None else model.book.find(reference_period)
-    return model.share(model.state(day), query, model.period_for(day, wanted, query))
+    chosen = model.period_for(day, wanted, query)
+    state = model.states(np.array([day.to_datetime64()]), query.basis == "cut")
+    return _share(model.shares(state, query, chosen), 0, day, query, chosen.period)
+
+
+def _share(
+    shares: Shares, i: int, day: pd.Timestamp, query: Query, period: ReferencePeriod
+) -> TradeShare:
+    return TradeShare(
+        date=day,
+        value=float(shares.value[i]),
+        low=float(shares.low[i]),
+        high=float(shares.high[i]),
+        numerator_usd=float(shares.numerator[i]),
+        denominator_usd=shares.denominator,
+        estimated_usd=shares.estimated,
+        crossings=shares.crossings[i],
+        posts=shares.posts[i],
+        reference_period=period,
+        notes=shares.notes[i],
+        side=query.side,
+        basis=query.basis,
+        denominator=query.denominator,
+        closed=float(shares.closed[i]),
+        closed_by=shares.closed_by[i],
+        closed_gates=shares.closed_gates[i],
+        shared_gates=shares.shared_gates[i],
+        rule=shares.rule[i],
+    )
+
+
+#: The columns of :func:`trade_share_series`.
+SERIES_COLUMNS = (
+    "value",
+    "low",
+    "high",
+    "numerator_usd",
+    "denominator_usd",
+    "closed",
+    "reference_period",
+    "crossings",
+    "closed_gates",
+    "posts",
+    "rule",
+    "notes",
+)
 
 
 def trade_share_series(
-    tl: Timeline,
+    tl: Any,
     start: Any,
     end: Any,
     freq: str = "W",
@@ -304,10 +444,11 @@ def trade_share_series(
 ) -> pd.DataFrame:
     """:func:`trade_share` on every date of ``pandas.date_range(start, end, freq=freq)``.
 
-    A share can change only on the day of an event at a gate or on a route,
-    or when the default reference period changes; the dates are cut into runs
-    at those days, the timeline is asked once per run and the share computed
-    once per (run, reference period), then reused.
+    A share can change only on a day when a gate or a place on a route changes
+    hands, a gate or road changes status, or the default reference period
+    changes.  The dates are mapped to the distinct states of the gates (and,
+    for ``cut``, the roads); each state's share is computed once per
+    reference period, for all states at once with numpy.
 
     Parameters
     ----------
@@ -323,10 +464,8 @@ def trade_share_series(
     Returns
     -------
     pandas.DataFrame
-        Indexed by date: ``value``, ``low``, ``high``, ``numerator_usd``,
-        ``denominator_usd``, ``reference_period`` (label), ``crossings``
-        (tuple of gate ids), ``posts`` (tuple of post ids) and ``notes``
-        (tuple of str), as in :class:`TradeShare`.
+        Indexed by date, with the columns of :data:`SERIES_COLUMNS`, as in
+        :class:`TradeShare` (``reference_period`` is the label).
 
     Examples
     --------
@@ -338,402 +477,88 @@ def trade_share_series(
     >>> list(frame.index.strftime("%Y-%m-%d"))
     ['2023-11-01', '2023-12-01', '2024-01-01']
     """
-    unknown = set(options) - {"side", "basis", "denominator", "reference_period", "origin"}
+    unknown = set(options) - _SERIES_OPTIONS
     if unknown:
         raise TerritoryError(
             f"trade_share_series: unknown option(s) {sorted(unknown)}; expected side, basis, "
             "denominator, reference_period or origin"
         )
-    model = _model(tl, options.get("origin"))
+    model = model_of(tl, options.get("origin"))
     query = model.query(
         options.get("side"),
         options.get("basis", "held"),
         options.get("denominator", "all_border"),
     )
     dates = day_range(start, end, freq, model.first, model.last)
-    state_keys = np.searchsorted(model.change_dates, dates.to_numpy(), side="right")
+    days = dates.to_numpy(dtype="datetime64[ns]")
+    states = model.states(days, query.basis == "cut")
     fixed = options.get("reference_period")
-    rows: list[dict[str, Any]] = []
-    cache: dict[tuple[int, ChosenPeriod], TradeShare] = {}
-    states: dict[int, _State] = {}
     pinned = None if fixed is None else model.book.find(fixed)
-    for day, key in zip(dates, state_keys.tolist(), strict=True):
-        chosen = model.period_for(day, pinned, query)
-        result = cache.get((key, chosen))
-        if result is None:
-            if key not in states:
-                states[key] = model.state(day)
-            result = cache[(key, chosen)] = model.share(states[key], query, chosen)
-        rows.append(
-            {
-                "date": day,
-                "value": result.value,
-                "low": result.low,
-                "high": result.high,
-                "numerator_usd": result.numerator_usd,
-                "denominator_usd": result.denominator_usd,
-                "reference_period": result.reference_period.label,
-                "crossings": result.crossings,
-                "posts": result.posts,
-                "notes": result.notes,
-            }
-        )
-    columns = [
-        "value",
-        "low",
-        "high",
-        "numerator_usd",
-        "denominator_usd",
-        "reference_period",
-        "crossings",
-        "posts",
-        "notes",
-    ]
-    frame = pd.DataFrame(rows, columns=["date", *columns])
-    return frame.set_index("date")
+    # one default per run of dates between two period ends
+    ends = np.sort(model.book.table["end"].to_numpy(dtype="datetime64[ns]"))
+    if pinned is None:
+        bucket = np.searchsorted(ends, days, side="left")
+    else:  # a pinned period's notes differ only by whether it ends before the date
+        bucket = (days > np.datetime64(pinned.end)).astype(np.int64)
+    _, first_of_bucket, bucket_of = np.unique(bucket, return_index=True, return_inverse=True)
+    periods = [model.period_for(dates[i], pinned, query) for i in first_of_bucket]
+    columns: dict[str, np.ndarray] = {c: np.empty(len(days), dtype=object) for c in SERIES_COLUMNS}
+    for c in ("value", "low", "high", "numerator_usd", "denominator_usd", "closed"):
+        columns[c] = np.empty(len(days), dtype=float)
+    by_period: dict[Any, list[int]] = {}
+    for b, chosen in enumerate(periods):
+        by_period.setdefault(chosen, []).append(b)
+    for chosen, buckets in by_period.items():
+        where = np.flatnonzero(np.isin(bucket_of, buckets))
+        wanted, position = np.unique(states[where], return_inverse=True)
+        shares = model.shares(wanted, query, chosen)
+        position = position.reshape(-1)
+        columns["value"][where] = shares.value[position]
+        columns["low"][where] = shares.low[position]
+        columns["high"][where] = shares.high[position]
+        columns["numerator_usd"][where] = shares.numerator[position]
+        columns["denominator_usd"][where] = shares.denominator
+        columns["closed"][where] = shares.closed[position]
+        columns["reference_period"][where] = chosen.period.label
+        for name, listed in (
+            ("crossings", shares.crossings),
+            ("closed_gates", shares.closed_gates),
+            ("posts", shares.posts),
+            ("rule", shares.rule),
+            ("notes", shares.notes),
+        ):
+            objects = np.empty(len(listed), dtype=object)
+            objects[:] = listed
+            columns[name][where] = objects[position]
+    frame = pd.DataFrame(columns, index=pd.DatetimeIndex(dates, name="date"))[list(SERIES_COLUMNS)]
+    frame.attrs["definition"] = (
+        f"{query.side} share of {query.denominator} trade, basis {query.basis}"
+    )
+    frame.attrs["reference_sources"] = {
+        chosen.period.label: model.book.sources(chosen.period) for chosen in by_period
+    }
+    return frame
 
 
-# -- internals ----------------------------------------------------------------------------------
+def chart_caption(series: pd.DataFrame) -> str:
+    """The caption of a trade-share chart: definition, reference period(s) and their sources.
 
-#: The last few models built, by (id of the timeline, origin): a model holds the
-#: gates, the road graph and the trade book, which do not change for a timeline.
-_MODELS: dict[tuple[int, str], tuple[weakref.ref, _Model]] = {}
-_MODELS_KEPT = 8
-
-
-def _model(tl: Timeline, origin: str | None) -> _Model:
-    dataset = getattr(tl, "dataset", None)
-    if dataset is not None and len(dataset.trade) == 0:
-        raise TerritoryError(
-            f"trade: the dataset {dataset.name!r} has no trade data "
-            f"({SPECS['trade'].path} is missing or empty); the trade share needs it"
-        )
-    if origin is None:
-        origin = getattr(dataset, "origin", None)
-    if origin is None and dataset is not None:
-        raise TerritoryError(
-            "origin: the dataset names no road origin; pass origin=<place id> "
-            "or set 'origin' in its dataset.json"
-        )
-    key = (id(tl), origin)
-    kept = _MODELS.get(key)
-    if kept is not None and kept[0]() is tl:
-        return kept[1]
-    model = _Model(tl, origin)
-    try:
-        reference = weakref.ref(tl)
-    except TypeError:  # an object that cannot be weakly referenced is not cached
-        return model
-    while len(_MODELS) >= _MODELS_KEPT:
-        _MODELS.pop(next(iter(_MODELS)))
-    _MODELS[key] = (reference, model)
-    return model
-
-
-@dataclass(frozen=True)
-class _Query:
-    sides: frozenset[str]
-    basis: str
-    denominator: str
-
-    @property
-    def side(self) -> str:
-        return "+".join(sorted(self.sides))
-
-    @property
-    def country(self) -> str | None:
-        return _SCOPE_COUNTRY[self.denominator]
-
-
-@dataclass(frozen=True)
-class _State:
-    """The holders on one day: ``frame`` is indexed by place id."""
-
-    day: pd.Timestamp
-    frame: pd.DataFrame
-    sides: Mapping[str, str]
-    reach: frozenset[str]
-
-
-class _Model:
-    """One timeline's gates, road graph and trade book, shared by every date asked for."""
-
-    def __init__(self, tl: Timeline, origin: str | None) -> None:
-        dataset = getattr(tl, "dataset", None)
-        if dataset is None or not callable(getattr(tl, "places_at", None)):
-            raise TerritoryError(
-                f"tl: expected a ControlTimeline (with .dataset and .places_at), got {type(tl).__name__}"
-            )
-        self.tl = tl
-        self.dataset: Dataset = dataset
-        self.incumbent = dataset.sides.incumbent  # the side whose roads the cut basis walks
-        self.origin = origin
-        places = dataset.places
-        if origin not in places.index:
-            raise TerritoryError(
-                f"origin: {origin!r} is not a place of the dataset; expected a place id of places.csv"
-            )
-        columns = ["id", "name", "kind", "post", "partner_country", "official", "geometry"]
-        self.gates = places.loc[places["kind"].isin(GATE_KINDS), columns].copy()
-        self.graph: nx.Graph = route_graph(dataset.routes)
-        self.book = TradeBook(dataset)
-        # Only events at gates and on routes can change a share.  A state can
-        # change on an event's day or, when one day names two new holders, on
-        # the next; where the timeline lists its change days, keep those only.
-        relevant = set(self.gates.index) | set(self.graph.nodes)
-        self.relevant = sorted(relevant & set(places.index))
-        events = getattr(tl, "events", dataset.events)
-        days = events.loc[events["place"].isin(relevant), "date"].to_numpy(dtype="datetime64[ns]")
-        sides_change = dataset.side_history().change_days  # a side change is a new state too
-        days = np.unique(np.concatenate([days, days + np.timedelta64(1, "D"), sides_change]))
-        listed = getattr(tl, "change_dates", None)
-        if listed is not None:
-            days = np.intersect1d(days, pd.DatetimeIndex(listed).to_numpy(dtype="datetime64[ns]"))
-        self.change_dates = days
-        self.first = pd.Timestamp(getattr(tl, "baseline_date", dataset.baseline_date))
-        self.last = pd.Timestamp(getattr(tl, "as_of", dataset.as_of))
-        self.side_history = dataset.side_history()
-        self._asked: dict[tuple[ReferencePeriod, bool], ChosenPeriod] = {}
-
-    # arguments
-    def day(self, value: Any, name: str) -> pd.Timestamp:
-        return to_day(value, name, self.first, self.last)
-
-    def query(self, side: str | Iterable[str] | None, basis: str, denominator: str) -> _Query:
-        vocabulary = self.dataset.sides
-        side = vocabulary.others[0] if side is None else side  # default: the main challenger
-        sides = frozenset(side.split("+") if isinstance(side, str) else side)
-        bad = sorted(s for s in sides if s not in vocabulary.ids)
-        if bad or not sides:
-            raise TerritoryError(
-                f"side: {side!r} is not valid; expected one or more of {list(vocabulary.ids)} "
-                "(joined with '+' or as a list)"
-            )
-        if basis not in BASES:
-            raise TerritoryError(f"basis: {basis!r} is not valid; expected one of {list(BASES)}")
-        if basis == "cut" and self.graph.number_of_nodes() == 0:
-            raise TerritoryError(
-                f"basis: 'cut' walks the roads of {SPECS['routes'].path}, which this dataset "
-                "lacks; use basis='held'"
-            )
-        if denominator not in DENOMINATORS:
-            raise TerritoryError(
-                f"denominator: {denominator!r} is not valid; expected one of {list(DENOMINATORS)}"
-            )
-        return _Query(sides, basis, denominator)
-
-    def period_for(
-        self,
-        day: pd.Timestamp,
-        wanted: str | ReferencePeriod | tuple[Any, Any] | None,
-        query: _Query,
-    ) -> ChosenPeriod:
-        if wanted is None:
-            return self.book.default(day, query.country, query.denominator)
-        period = wanted if isinstance(wanted, ReferencePeriod) else self.book.find(wanted)
-        after = bool(period.end >= day)
-        if (period, after) not in self._asked:
-            notes = [f"reference period {period} as asked"]
-            if after:
-                notes.append("the reference period does not end before the date")
-            self._asked[(period, after)] = ChosenPeriod(period, tuple(notes))
-        return self._asked[(period, after)]
-
-    # holders
-    def state(self, day: pd.Timestamp, *, every_place: bool = False) -> _State:
-        """The holders on ``day`` of the gates and route places (all places if asked).
-
-        A timeline with ``holder(place, date)`` and ``status(place, date)`` is
-        asked about those places only; otherwise ``places_at`` is used.
-        """
-        holder = getattr(self.tl, "holder", None)
-        status = getattr(self.tl, "status", None)
-        if not every_place and callable(holder) and callable(status):
-            ids = self.relevant
-            frame = pd.DataFrame(
-                {
-                    "id": ids,
-                    "holder": [holder(p, day) for p in ids],
-                    "status": [status(p, day) for p in ids],
-                },
-                index=pd.Index(ids),
-            )
-        else:
-            frame = pd.DataFrame(self.tl.places_at(day))
-            if "id" in frame.columns:
-                frame = frame.set_index("id", drop=False)
-        missing = self.gates.index.difference(frame.index)
-        if len(missing):
-            raise DataError(
-                f"the timeline gives no holder on {day.date()} for gate(s) {list(missing)}",
-                file=str(self.dataset.path),
-            )
-        if "side" not in frame.columns:
-            frame["side"] = frame["holder"].map(self.side_history.on(day))
-        if "status" not in frame.columns:
-            frame["status"] = "held"
-        if "held_since" not in frame.columns:
-            frame["held_since"] = pd.NaT
-        sides = frame["side"].to_dict()
-        reach = (
-            junta_reach(self.graph, sides, self.origin, incumbent=self.incumbent)
-            if self.origin in self.graph
-            else frozenset()
-        )
-        return _State(day, frame, sides, reach)
-
-    def reachable(self, gate: str, state: _State) -> bool:
-        if gate in self.graph:
-            return gate in state.reach
-        return state.sides.get(gate) == self.incumbent
-
-    def counts(self, gate: str, state: _State, query: _Query) -> bool:
-        side = state.sides.get(gate)
-        if query.basis == "held" or side != self.incumbent:
-            return side in query.sides
-        if self.reachable(gate, state):
-            return self.incumbent in query.sides
-        return bool(query.sides - {self.incumbent})
-
-    # the share
-    def share(self, state: _State, query: _Query, chosen: ChosenPeriod) -> TradeShare:
-        period = chosen.period
-        basket = self.book.basket(period, query.country)
-        notes = [*chosen.notes]
-        if basket.named.empty and basket.residual <= 0:
-            raise DataError(
-                f"denominator: {query.denominator!r} has no trade data for the reference period "
-                f"{period} in border_trade.csv",
-                file=self.book.path,
-            )
-        denominator = basket.denominator
-        if denominator <= 0:
-            raise DataError(
-                f"denominator: the {query.denominator!r} trade of {period} sums to "
-                f"{denominator}; expected a positive total",
-                file=self.book.path,
-            )
-        estimated = {e.post: e for e in basket.estimates}
-        central = pd.concat(
-            [basket.named, pd.Series({p: e.central for p, e in estimated.items()}, dtype=float)]
-        )
-        gates = self.gates
-        known = gates[gates["post"].isin(central.index)]
-        counted = pd.Series(
-            [self.counts(g, state, query) for g in known.index], index=known.index, dtype=bool
-        )
-        by_post = counted.groupby(known["post"])
-        fraction, every, some = by_post.mean(), by_post.all(), by_post.any()
-        outside = central.index.difference(known["post"].unique())
-        junta = float(self.incumbent in query.sides)  # posts outside the map, and the residual
-        for post in outside:
-            fraction[post], every[post], some[post] = junta, bool(junta), bool(junta)
-        fraction = fraction.reindex(central.index).astype(float)
-        every = every.reindex(central.index).astype(float)
-        some = some.reindex(central.index).astype(float)
-
-        numerator = self._numerator(basket, central, fraction, junta)
-        low = self._bound(basket, every, junta, lowest=True)
-        high = self._bound(basket, some, junta, lowest=False)
-        value = numerator / denominator
-
-        if len(outside):
-            notes.append(
-                f"{len(outside)} post(s) with no gate in the dataset lie outside the mapped area "
-                f"and are counted as held and reached by the incumbent ({self.incumbent}): "
-                f"{', '.join(outside)}"
-            )
-        if basket.within_residual:
-            notes.append(
-                "the residual (trade not split by post), less the estimated posts inside it, "
-                f"is counted as held by the incumbent ({self.incumbent})"
-            )
-        for post in fraction.index[(fraction > 0) & (fraction < 1)]:
-            its = known.index[known["post"] == post]
-            yes = [g for g in its if counted[g]]
-            notes.append(
-                f"post {post!r}: {len(yes)} of {len(its)} gates count ({', '.join(yes)}); value "
-                "splits its trade equally across gates (gate-level values unknown), low counts "
-                "none of it, high all of it"
-            )
-        notes.extend(basket.notes)
-        no_value = gates[~gates["post"].isin(self.book.universe(None))]
-        if query.country is not None:
-            no_value = no_value[
-                no_value["partner_country"].isin([query.country]) | no_value["post"].isna()
-            ]
-        if len(no_value):
-            notes.append(
-                f"gate(s) without trade values in any period, not counted: {', '.join(no_value.index)}"
-            )
-        if query.basis == "cut":
-            off = [g for g in known.index if g not in self.graph]
-            if off:
-                notes.append(
-                    f"gate(s) on no route, reached by the incumbent ({self.incumbent}) exactly "
-                    f"when it holds them: {', '.join(off)}"
-                )
-        contested = [g for g in known.index if state.frame.loc[g, "status"] == "contested"]
-        if contested:
-            notes.append(
-                f"gate(s) contested on the date, counted for their holder: {', '.join(contested)}"
-            )
-        posts = tuple(sorted(p for p in central.index if some[p] > 0))
-        return TradeShare(
-            date=state.day,
-            value=value,
-            low=low,
-            high=high,
-            numerator_usd=numerator,
-            denominator_usd=denominator,
-            estimated_usd=float(sum(e.central for e in basket.estimates)),
-            crossings=tuple(sorted(g for g in counted.index if counted[g])),
-            posts=posts,
-            reference_period=period,
-            notes=tuple(notes),
-            side=query.side,
-            basis=query.basis,
-            denominator=query.denominator,
-        )
-
-    @staticmethod
-    def _numerator(basket: Basket, central: pd.Series, fraction: pd.Series, junta: float) -> float:
-        numerator = float((central * fraction).sum())
-        if basket.within_residual:
-            inside = sum(e.central for e in basket.estimates)
-            numerator += (basket.residual - inside) * junta
-        return numerator
-
-    @staticmethod
-    def _bound(basket: Basket, flags: pd.Series, junta: float, *, lowest: bool) -> float:
-        """The share with each post counted by ``flags`` (1 or 0), at the bound's extreme.
-
-        Each estimated post takes the end of its range that moves the share
-        towards the bound: a post that counts pulls the share up as it grows,
-        one that does not pulls it down (against the residual's own flag when
-        it lies inside a published residual, whose total stays fixed).
-        """
-        named = basket.named
-        numerator = float((named * flags[named.index]).sum())
-        reference = junta if basket.within_residual else 0.5
-        chosen = {}
-        for e in basket.estimates:
-            up = flags[e.post] > reference
-            down = flags[e.post] < reference
-            if up:
-                chosen[e.post] = e.smallest if lowest else e.largest
-            elif down:
-                chosen[e.post] = e.largest if lowest else e.smallest
-            else:
-                chosen[e.post] = e.central
-        total = sum(chosen.values())
-        if basket.within_residual and total > basket.residual:
-            chosen = {p: v * basket.residual / total for p, v in chosen.items()}
-            total = basket.residual
-        numerator += sum(v * flags[p] for p, v in chosen.items())
-        if basket.within_residual:
-            numerator += (basket.residual - total) * junta
-            denominator = float(named.sum()) + basket.residual
-        else:
-            denominator = float(named.sum()) + total
-        return numerator / denominator if denominator > 0 else float("nan")
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"reference_period": ["FY1"]})
+    >>> frame.attrs["reference_sources"] = {"FY1": "Ministry of Commerce via GNLM, 2017-08"}
+    >>> chart_caption(frame)
+    'The band is the estimate (low–high); the dashed line is its central value. Reference period: FY1 (trade: Ministry of Commerce via GNLM, 2017-08).'
+    """
+    sources: dict[str, str] = series.attrs.get("reference_sources", {})
+    labels = list(dict.fromkeys(series["reference_period"].dropna())) if len(series) else []
+    periods = "; ".join(
+        f"{label} (trade: {sources[label]})" if label in sources else str(label)
+        for label in labels
+    )
+    definition = series.attrs.get("definition")
+    head = "The band is the estimate (low–high); the dashed line is its central value."
+    if definition:
+        head += f" {definition[0].upper()}{definition[1:]}."
+    word = "Reference period" if len(labels) == 1 else "Reference periods"
+    return f"{head} {word}: {periods}." if labels else head

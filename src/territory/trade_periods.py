@@ -182,7 +182,7 @@ class TradeBook:
         for (label, start, end), rows in trade.groupby(
             ["period_label", "period_start", "period_end"], sort=False
         ):
-            period = ReferencePeriod(str(label), pd.Timestamp(start), pd.Timestamp(end))
+            period = ReferencePeriod(str(label), pd.Timestamp(str(start)), pd.Timestamp(str(end)))
             periods.append(
                 {
                     "label": period.label,
@@ -290,6 +290,13 @@ class TradeBook:
                 )
             self._baskets[key] = Basket(period, named, residual, tuple(estimates), tuple(notes))
         return self._baskets[key]
+
+    def sources(self, period: ReferencePeriod) -> str:
+        """The distinct sources of the rows of ``period``, joined with ``; ``."""
+        trade = self.trade
+        rows = trade[(trade["period_start"] == period.start) & (trade["period_end"] == period.end)]
+        parts = [p.strip() for s in rows["source"].dropna() for p in str(s).split("|")]
+        return "; ".join(dict.fromkeys(p for p in parts if p))
 
     def find(self, wanted: str | ReferencePeriod | tuple[Any, Any]) -> ReferencePeriod:
         """The period ``wanted`` names: a label, a ReferencePeriod or (start, end)."""
