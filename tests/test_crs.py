@@ -141,3 +141,9 @@ def test_dataset_json_crs_is_used_and_checked(tmp_path: Path) -> None:
     assert [(p.column, "Transverse Mercator" in p.message) for p in problems] == [
         ("equal_area_crs", True)
     ]
+
+
+def test_area_of_nothing_is_zero() -> None:
+    empty = box(0, 0, 1, 1).difference(box(0, 0, 1, 1))
+    got = territory.area_km2(gpd.GeoSeries([empty, None], crs="EPSG:4326"))
+    assert got.tolist() == [0.0, 0.0]

@@ -162,4 +162,9 @@ def area_km2(geometries: gpd.GeoSeries | gpd.GeoDataFrame, crs: str | None = Non
 
         raise TerritoryError("area_km2: geometries has no CRS; expected one (normally EPSG:4326)")
     series = geometries.geometry if isinstance(geometries, gpd.GeoDataFrame) else geometries
-    return series.to_crs(crs or study_area_crs(series)).area / 1e6
+    if crs is None:
+        shapes = series[series.notna() & ~series.is_empty]
+        if shapes.empty:  # nothing to measure: every area is 0
+            return pd.Series(0.0, index=series.index)
+        crs = study_area_crs(shapes)
+    return series.to_crs(crs).area / 1e6
