@@ -21,6 +21,7 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks examples
 	$(BIN)/ruff format --check src tests benchmarks examples
+	$(BIN)/mypy  # configured in pyproject.toml: src/territory, --check-untyped-defs
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run_all.py

@@ -54,10 +54,13 @@ OPERATIONS = [
     ("build", "build the timeline (replay the log)"),
     ("zones_build", "build the zones (Voronoi cells)"),
     ("series_first", "daily series, first call"),
+    ("pipeline", "load + validate + build + zones + daily series (the sum of the above)"),
     ("series", "daily series, warm"),
+    ("series_bounds", "daily series with `bounds=True` (cold bands)"),
     ("at100", "`at` for 100 dates"),
     ("at100_dask", "`at` for 100 dates, `territory.parallel.at_many` (Dask, 2 threads)"),
     ("intervals", "`intervals()`"),
+    ("intervals_pandas", "`intervals()` against a plain pandas construction (column 2)"),
     ("trade", "`trade_share_series`, daily"),
     ("map", "`timeline_map`, weekly, build + render"),
     ("gpkg", "GeoPackage export"),
@@ -134,6 +137,53 @@ def naive_intervals(tl: Any) -> Any:
     return gpd.GeoDataFrame(frame, geometry=geometry, crs=tl.zones.crs)
 
 
+def pandas_intervals(tl: Any) -> Any:
+    """Each zone's holder intervals, the plain vectorised pandas way (holders only).
+
+    What a user fluent in pandas would write: the baseline and the
+    holder-changing events in one frame, sorted by place and date, rows that
+    change nothing dropped, ``valid_to`` from the next row of the same place.
+    """
+    import geopandas as gpd
+    import pandas as pd
+
+    ds = tl.dataset
+    zones = tl.zones.index
+    events = ds.events[ds.events["kind"].isin(["capture", "handover"])]
+    events = events[events["place"].isin(zones)]
+    base = ds.baseline[ds.baseline["place"].isin(zones)]
+    rows = pd.concat(
+        [
+            pd.DataFrame(
+                {"place": base["place"], "actor": base["holder"], "valid_from": ds.baseline_date}
+            ),
+            events[["place", "to_actor", "date"]].set_axis(
+                ["place", "actor", "valid_from"], axis=1
+            ),
+        ],
+        ignore_index=True,
+    ).sort_values(["place", "valid_from"], kind="stable")
+    rows = rows.drop_duplicates(["place", "valid_from"], keep="last")
+    changed = rows["actor"].ne(rows.groupby("place")["actor"].shift())
+    rows = rows[changed].copy()
+    rows["valid_to"] = rows.groupby("place")["valid_from"].shift(-1)
+    geometry = tl.zones.geometry.reindex(rows["place"]).to_numpy()
+    return gpd.GeoDataFrame(rows.reset_index(drop=True), geometry=geometry, crs=tl.zones.crs)
+
+
+def bounds_peak_mib(tl: Any, days: Any) -> float:
+    """Peak memory that ``series(bounds=True)`` allocates (tracemalloc; numpy reports to it)."""
+    import tracemalloc
+
+    fresh = type(tl)(tl.dataset)  # cold tables, shared nothing
+    _ = fresh.zones
+    tracemalloc.start()
+    fresh.series(days[0], days[-1], by="side", bounds=True)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak / 2**20
+
+
 def naive_gpkg(tl: Any, steps: Any, path: Path) -> None:
     """One snapshot of every zone per step, appended to one GeoPackage layer."""
     ds = tl.dataset
@@ -152,7 +202,7 @@ def naive_gpkg(tl: Any, steps: Any, path: Path) -> None:
 
 
 # --------------------------------------------------------------------- children
-def child_territory(data: Path, repeat: int) -> dict[str, Any]:
+def child_territory(data: Path, repeat: int, engine_only: bool = False) -> dict[str, Any]:
     """Time every operation the library's way; return seconds, sizes and peak memory."""
     import numpy as np
     import pandas as pd
@@ -169,7 +219,12 @@ def child_territory(data: Path, repeat: int) -> dict[str, Any]:
     out["zones_build"], _ = median_time(lambda: tl.zones, 1)
     days = pd.date_range(ds.baseline_date, tl.as_of, freq="D")
     out["series_first"], _ = median_time(lambda: tl.series(days[0], days[-1], by="side"), 1)
+    out["pipeline"] = out["load"] + out["build"] + out["zones_build"] + out["series_first"]
     out["series"], series = median_time(lambda: tl.series(days[0], days[-1], by="side"), repeat)
+    view = tl.until(tl.as_of)  # the same timeline with cold tables (zones shared)
+    out["series_bounds"], _ = median_time(
+        lambda: view.series(days[0], days[-1], by="side", bounds=True), 1
+    )
     for count in (len(days) // 4, len(days) // 2, len(days)):
         out[f"series_{count}d"], _ = median_time(
             lambda count=count: tl.series(days[0], days[count - 1], by="side"), repeat
@@ -177,6 +232,19 @@ def child_territory(data: Path, repeat: int) -> dict[str, Any]:
     at_days = sample(days, 100)
     out["at100"], _ = median_time(lambda: [tl.at(d) for d in at_days], 1)
     out["intervals"], _ = median_time(lambda: tl.intervals(), 1)
+    out["intervals_pandas"] = out["intervals"]
+    out["pandas_intervals"], _ = median_time(lambda: pandas_intervals(tl), 1)
+    out["bounds_peak_mib"] = bounds_peak_mib(tl, days)
+    out.update(
+        places=len(ds.places),
+        events=len(ds.events),
+        days=len(days),
+        zones=len(tl.zones),
+        states=len(tl.change_dates),
+    )
+    if engine_only:
+        out["peak_mib"] = peak_mib()
+        return out
     origin = ds.routes["places"].iloc[0][0]
     out["trade"], trade = median_time(
         lambda: trade_share_series(
@@ -200,11 +268,6 @@ def child_territory(data: Path, repeat: int) -> dict[str, Any]:
         out["gpkg"], _ = median_time(lambda: write_geopackage(tl, path), 1)
         out["gpkg_bytes"] = path.stat().st_size
     out.update(
-        places=len(ds.places),
-        events=len(ds.events),
-        days=len(days),
-        zones=len(tl.zones),
-        states=len(tl.change_dates),
         peak_mib=peak_mib(),
         series_checksum=float(np.asarray(series.to_numpy()).sum()),
         trade_mean=float(trade["value"].mean()),
@@ -227,7 +290,7 @@ def child_territory(data: Path, repeat: int) -> dict[str, Any]:
     return out
 
 
-def child_naive(data: Path, loop_days: int) -> dict[str, Any]:
+def child_naive(data: Path, loop_days: int, engine_only: bool = False) -> dict[str, Any]:
     """Time the straightforward loops on a sample of dates and scale them linearly."""
     import numpy as np
     import pandas as pd
@@ -278,6 +341,9 @@ def child_naive(data: Path, loop_days: int) -> dict[str, Any]:
     out["at100_sampled"] = len(some)
 
     out["intervals"], _ = median_time(lambda: naive_intervals(tl), 1)
+    if engine_only:
+        out["peak_mib"] = peak_mib()
+        return out
 
     # trade_share_series: places_at on every date
     origin = ds.routes["places"].iloc[0][0]
@@ -329,6 +395,7 @@ def child_naive(data: Path, loop_days: int) -> dict[str, Any]:
 def run_child(kind: str, data: Path, args: argparse.Namespace) -> dict[str, Any]:
     command = [sys.executable, str(Path(__file__).resolve()), "--child", kind, str(data)]
     command += ["--repeat", str(args.repeat), "--loop-days", str(args.loop_days)]
+    command += ["--engine-only"] if args.engine_only else []
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise SystemExit(f"{kind} child failed on {data}:\n{done.stderr[-3000:]}")
@@ -371,7 +438,9 @@ def report(results: list[dict[str, Any]], args: argparse.Namespace) -> str:
         "",
         "Synthetic data from `benchmarks/generate.py` (seed 0, study area = the embedded "
         f"state outline), {args.days} days.  Command: `python benchmarks/bench_scale.py "
-        f"--sizes {' '.join(args.sizes)} --days {args.days} --loop-days {args.loop_days}`.",
+        f"--sizes {' '.join(args.sizes)} --days {args.days} --loop-days {args.loop_days}"
+        + (" --engine-only" if args.engine_only else "")
+        + "`.",
         "",
     ]
     for res in results:
@@ -389,7 +458,10 @@ def report(results: list[dict[str, Any]], args: argparse.Namespace) -> str:
             if key not in ours:
                 continue
             twin = "series" if key == "series_first" else key
-            if twin in naive:
+            if key == "intervals_pandas":
+                ratio = f"{ours['intervals'] / ours['pandas_intervals']:,.2f}× of pandas"
+                loop = _s(ours["pandas_intervals"]) + " (plain pandas, same process)"
+            elif twin in naive:
                 sampled = naive.get(f"{twin}_sampled")
                 note = f" (timed on {sampled}, scaled)" if sampled else ""
                 ratio = f"{naive[twin] / ours[key]:,.1f}×"
@@ -397,6 +469,13 @@ def report(results: list[dict[str, Any]], args: argparse.Namespace) -> str:
             else:
                 loop, ratio = "—", "—"
             lines.append(f"| {label} | {_s(ours[key])} | {loop} | {ratio} |")
+        lines.append(
+            f"| peak memory of `series(bounds=True)` (tracemalloc) | "
+            f"{ours['bounds_peak_mib']:,.0f} MiB | — | — |"
+        )
+        if "map_bytes" not in ours:
+            lines.append("")
+            continue
         lines.append(
             f"| `timeline_map` HTML size ({ours['map_steps']} weekly steps) | "
             f"{_mib(ours['map_bytes'])} | {_mib(naive['map_bytes'])} (extrapolated) | "
@@ -409,15 +488,19 @@ def report(results: list[dict[str, Any]], args: argparse.Namespace) -> str:
         )
         lines.append("")
     lines += [
-        "### Growth over the three sizes (territory, seconds)",
+        "### Growth over the sizes (territory, seconds)",
+        "",
+        "The exponent is the slope of log(time) against log(events), fitted over the "
+        "sizes (places and events grow together): 1 means linear.",
         "",
         "| operation | "
         + " | ".join(
             f"{r['territory']['places']:,} / {r['territory']['events']:,}" for r in results
         )
-        + " |",
-        "|---|" + "---:|" * len(results),
+        + " | growth exponent |",
+        "|---|" + "---:|" * len(results) + "---:|",
     ]
+    sizes = [r["territory"]["events"] for r in results]
     days = results[0]["territory"]["days"]
     by_days = [
         (f"series_{n}d", f"daily series, warm, first {n:,} days")
@@ -425,13 +508,25 @@ def report(results: list[dict[str, Any]], args: argparse.Namespace) -> str:
     ]
     for key, label in [*OPERATIONS, *by_days, ("peak_mib", "peak memory, MiB")]:
         cells = []
-        if any(key not in r["territory"] for r in results):
+        if key == "intervals_pandas" or any(key not in r["territory"] for r in results):
             continue
         for r in results:
             value = r["territory"][key]
             cells.append(f"{value:,.0f}" if key == "peak_mib" else f"{value:.3f}")
+        values = [r["territory"][key] for r in results]
+        cells.append(growth_exponent(sizes, values))
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
+
+
+def growth_exponent(sizes: list[float], values: list[float]) -> str:
+    """The slope of log(value) against log(size): 1 is linear, 2 quadratic."""
+    import numpy as np
+
+    if len(sizes) < 2 or min(values) <= 0:
+        return "—"
+    slope = np.polyfit(np.log(sizes), np.log(values), 1)[0]
+    return f"{slope:.2f}"
 
 
 def write_docs(table: str) -> None:
@@ -472,14 +567,19 @@ def main() -> None:
         "--work", type=Path, help="keep generated datasets here (default: a temp dir)"
     )
     parser.add_argument("--write-docs", action="store_true")
+    parser.add_argument(
+        "--engine-only",
+        action="store_true",
+        help="only the engine's operations (no trade, maps, GeoPackage, Dask)",
+    )
     parser.add_argument("--child", nargs=2, metavar=("KIND", "DATA"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         kind, data = args.child
         if kind == "territory":
-            out = child_territory(Path(data), args.repeat)
+            out = child_territory(Path(data), args.repeat, args.engine_only)
         else:
-            out = child_naive(Path(data), args.loop_days)
+            out = child_naive(Path(data), args.loop_days, args.engine_only)
         print(json.dumps(out))
         return
 

@@ -149,9 +149,7 @@ def make_dataset(
     event_frame["reported"] = pd.to_datetime(event_frame["reported"]).fillna(event_frame["date"])
     event_frame["date_uncertainty_days"] = event_frame["date_uncertainty_days"].astype(int)
     event_frame["row"] = range(2, len(event_frame) + 2)
-    event_frame = event_frame.sort_values(["date", "event_id"], kind="stable").reset_index(
-        drop=True
-    )
+    event_frame = event_frame.sort_values(["date", "row"], kind="stable").reset_index(drop=True)
     state_gdf = gpd.GeoDataFrame({"name": ["synthetic state"]}, geometry=[state], crs="EPSG:4326")
     country = gpd.GeoDataFrame(
         {"name": ["synthetic"]}, geometry=[state.buffer(1.0)], crs="EPSG:4326"

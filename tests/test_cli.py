@@ -657,7 +657,7 @@ def test_summary_with_mimu_townships_on_the_embedded_data() -> None:
 
     townships = mimu_townships()
     result = invoke("summary", "--date", "2024-08-10", "--townships", townships,
-                    "--format", "json")  # fmt: skip
+                    "--format", "json", "--model", "nearest")  # fmt: skip
     assert result.exit_code == 0, result.output
     counts = {r["side"]: r["townships"] for r in json.loads(result.stdout)["townships"]}
     assert sum(counts.values()) == pyogrio.read_info(townships)["features"]

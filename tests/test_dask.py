@@ -104,8 +104,8 @@ def test_build_zones_equals_in_memory(client, npartitions: int | None) -> None:
     """The township-by-township cells on dask-geopandas, on MIMU's 55 townships."""
     townships = territory.read_townships(mimu_townships())
     ds = territory.load_shan()
-    on_dask = ControlTimeline(ds, townships=townships)
-    in_memory = ControlTimeline(ds, townships=townships)
+    on_dask = ControlTimeline(ds, townships=townships, model="nearest")
+    in_memory = ControlTimeline(ds, townships=townships, model="nearest")
     zones = parallel.build_zones(on_dask, npartitions=npartitions)
     assert on_dask.zones is zones  # cached: later calls use it
     assert_geodataframe_equal(zones, in_memory.zones, check_less_precise=False)
@@ -118,7 +118,7 @@ def test_build_zones_equals_in_memory(client, npartitions: int | None) -> None:
 
 def test_build_zones_needs_townships() -> None:
     with pytest.raises(TerritoryError, match="no townships"):
-        parallel.build_zones(ControlTimeline(territory.load_shan()))
+        parallel.build_zones(ControlTimeline(territory.load_shan(), model="nearest"))
 
 
 def _colormap(src, band: int) -> dict | None:

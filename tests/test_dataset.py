@@ -57,7 +57,14 @@ def test_embedded_dataset_counts(shan: territory.Dataset) -> None:
         "SSPP",
         "RCSS",
     } <= set(shan.actors.index)
-    assert set(shan.actors["side"]) <= {"junta", "resistance", "neutral"}
+    # contested and unassessed: the sides of the reserved holders CONTESTED and UNASSESSED
+    assert set(shan.actors["side"]) <= {
+        "junta",
+        "resistance",
+        "neutral",
+        "contested",
+        "unassessed",
+    }
     assert shan.events["date"].min() > shan.baseline_date
     assert shan.events["date"].max() <= shan.as_of
 

@@ -267,7 +267,7 @@ def test_weekly_slider_is_at_most_twice_a_single_map(timeline: ControlTimeline) 
 
 
 def test_map_dates_outside_the_data_are_refused(timeline: ControlTimeline) -> None:
-    with pytest.raises(DateRangeError, match=r"date: 2019-01-01 is outside the data's range"):
+    with pytest.raises(DateRangeError, match=r"date: 2019-01-01 is outside the data"):
         control_map(timeline, "2019-01-01")
     with pytest.raises(DateRangeError, match=r"end: 2019-01-01 is outside"):
         timeline_map(timeline, end="2019-01-01")

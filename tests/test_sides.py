@@ -17,7 +17,7 @@ import pytest
 
 import territory
 from synthetic import event, make_dataset
-from territory.sides import SHAN_SIDES, SideHistory, parse_sides
+from territory.sides import RESERVED_SIDES, SHAN_SIDES, SideHistory, parse_sides
 
 PLACES = [
     ("a", "town", 96.4, 20.5),
@@ -168,7 +168,13 @@ def test_a_dataset_names_its_own_sides(tmp_path: Path) -> None:
     (data / "events/actors.csv").write_text(actors, encoding="utf-8")
     ds = territory.load_dataset(data)
     assert ds.sides.incumbent == "government"
-    assert set(territory.ControlTimeline(ds).side_ids) <= {"government", "opposition", "neutral"}
+    # The dataset's own sides, and the reserved holders' (territory.sides.RESERVED_SIDES).
+    assert set(territory.ControlTimeline(ds).side_ids) <= {
+        "government",
+        "opposition",
+        "neutral",
+        *RESERVED_SIDES,
+    }
 
 
 def test_dask_series_by_side_follows_the_side_changes(
@@ -192,3 +198,51 @@ def test_summary_gives_each_actor_its_side_on_the_day(timeline: territory.Contro
         sides = {r["side"]: r["area_km2"] for r in summarise(timeline, day)["sides"]}
         at = timeline.at(day, by="side").set_index("side")["area_km2"].to_dict()
         assert sides == pytest.approx(at)
+
+
+def test_bands_across_a_side_change_equal_full_replays_of_the_shifted_logs() -> None:
+    """Oracle: for each side, shift the uncertain events for and against it (by the
+    actors' sides on the event day) and replay each shifted log in full."""
+    events = [
+        # MNDAA is neutral on 2024-05-25 and back with the resistance from 06-01:
+        # the window 05-15..06-04 spans its side change.
+        event("2024-05-25", "b", "SAC", "MNDAA", "capture", uncertainty=10),
+        event("2024-05-30", "d", "SAC", "TNLA", "capture", uncertainty=3),
+    ]
+    ds = dataclasses.replace(
+        make_dataset(PLACES, {"a": "SAC", "b": "SAC", "c": "UWSA", "d": "SAC"}, events),
+        actor_sides=PERIODS,
+    )
+    tl = territory.ControlTimeline(ds)
+    start, end = "2024-05-10", "2024-06-10"
+    bands = tl.series(start, end, by="side", bounds=True)
+    log = ds.events
+    spread = pd.to_timedelta(log["date_uncertainty_days"].fillna(0).astype(int), unit="D")
+    for side in tl.side_ids:
+        gets = [
+            _oracle_side(a, d) == side for a, d in zip(log["to_actor"], log["date"], strict=True)
+        ]
+        loses = [
+            isinstance(a, str) and _oracle_side(a, d) == side
+            for a, d in zip(log["from_actor"], log["date"], strict=True)
+        ]
+        gain = pd.Series(gets, index=log.index) & ~pd.Series(loses, index=log.index)
+        loss = pd.Series(loses, index=log.index) & ~pd.Series(gets, index=log.index)
+        for band, gain_to, loss_to in (("low", 1, -1), ("high", -1, 1)):
+            shifted = log.assign(
+                date=log["date"]
+                + spread * gain.map({True: gain_to, False: 0})
+                + spread * loss.map({True: loss_to, False: 0})
+            )
+            replayed = territory.ControlTimeline(dataclasses.replace(ds, events=shifted))
+            expected = replayed.series(start, end, by="side")
+            both = pd.concat([expected[side], bands["value"][side]], axis=1)
+            # series() keeps each band on its side of the value
+            want = both.min(axis=1) if band == "low" else both.max(axis=1)
+            assert bands[band][side].to_numpy() == pytest.approx(want.to_numpy())
+    # MNDAA's gain of b counts for the neutral (its side on 05-25): the neutral's high
+    # band has b from the early end of the window (05-15).
+    b_km2 = float(tl.zones.loc["b", "area_km2"])
+    assert bands["high"].loc["2024-05-20", "neutral"] - bands["value"].loc[
+        "2024-05-20", "neutral"
+    ] == pytest.approx(b_km2)

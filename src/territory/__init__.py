@@ -10,6 +10,8 @@ Examples
 
 from __future__ import annotations
 
+from territory.claims import claimed_vs_assessed, corroboration
+from territory.coverage import coverage_report
 from territory.crs import MYANMAR_ALBERS, WGS84, area_km2, study_area_crs
 from territory.dataset import (
     Dataset,
@@ -33,7 +35,11 @@ from territory.export import (
     write_geopackage,
     write_geotiff,
 )
+from territory.held_towns import held_town_population
+from territory.models import CONTESTED, MODELS, UNASSESSED
+from territory.rollup import township_counts, township_rollup
 from territory.timeline import ControlTimeline
+from territory.townships import TOWNSHIP_ATTRIBUTION
 from territory.trade import (
     TradeShare,
     crossings_at,
@@ -45,7 +51,11 @@ from territory.trade import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "CONTESTED",
+    "MODELS",
     "MYANMAR_ALBERS",
+    "TOWNSHIP_ATTRIBUTION",
+    "UNASSESSED",
     "WGS84",
     "ControlTimeline",
     "DataError",
@@ -57,15 +67,21 @@ __all__ = [
     "UnknownPlaceError",
     "__version__",
     "area_km2",
+    "claimed_vs_assessed",
     "control_map",
+    "corroboration",
+    "coverage_report",
     "crossings_at",
     "embedded_data_path",
     "format_share",
+    "held_town_population",
     "load_dataset",
     "load_shan",
     "read_townships",
     "study_area_crs",
     "timeline_map",
+    "township_counts",
+    "township_rollup",
     "trade_share",
     "trade_share_series",
     "validate",

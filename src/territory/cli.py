@@ -47,14 +47,16 @@ from territory.dataset import (
     read_townships,
     validate,
 )
+from territory.dates import date_grid, parse_day
 from territory.demo import (
     HEADLINE_MAP_DATE,
     headline_dates,
+    render_ground,
     save_map,
     trade_chart,
     write_series_csv,
 )
-from territory.errors import DataError, TerritoryError
+from territory.errors import DataError, DateFormatError, TerritoryError
 from territory.summary import (
     jsonable,
     one_line,
@@ -105,16 +107,14 @@ def parse_date(text: str, name: str = "date") -> pd.Timestamp:
     ...
     click.exceptions.BadParameter: '27/10/2023' is not a date: expected YYYY-MM-DD, for example 2024-08-10
     """
-    if not _ISO_DAY.match(text.strip()):
-        raise click.BadParameter(
-            f"{text!r} is not a date: expected YYYY-MM-DD, for example 2024-08-10",
-            param_hint=f"'--{name}'" if name != "date" else None,
-        )
     try:
-        return pd.Timestamp(text.strip())
-    except ValueError:
+        return parse_day(text, name)  # the one date parser (territory.dates)
+    except DateFormatError:
+        well_formed = _ISO_DAY.match(text.strip())
         raise click.BadParameter(
-            f"{text!r} is not a real day: expected YYYY-MM-DD, for example 2024-08-10"
+            f"{text!r} is not a {'real day' if well_formed else 'date'}: expected YYYY-MM-DD, "
+            "for example 2024-08-10",
+            param_hint=f"'--{name}'" if name != "date" and not well_formed else None,
         ) from None
 
 
@@ -277,12 +277,14 @@ def _load(data: Path | None) -> Dataset:
     return dataset
 
 
-def _timeline(dataset: Dataset, townships: Path | None = None) -> ControlTimeline:
+def _timeline(
+    dataset: Dataset, townships: Path | None = None, model: str | None = None
+) -> ControlTimeline:
     from territory.timeline import ControlTimeline
 
     if townships is None:
-        return ControlTimeline(dataset)
-    return ControlTimeline(dataset, townships=read_townships(townships))
+        return ControlTimeline(dataset, model=model)
+    return ControlTimeline(dataset, townships=read_townships(townships), model=model)
 
 
 def _in_range(dataset: Dataset, day: pd.Timestamp, name: str = "date") -> pd.Timestamp:
@@ -306,8 +308,8 @@ def _dates(
             f"{end.date()} is before --start {start.date()}", param_hint="'--end'"
         )
     try:
-        steps = list(pd.date_range(start, end, freq=freq))
-    except ValueError:
+        steps = list(date_grid(start, end, freq, ends=True))
+    except TerritoryError:
         raise click.BadParameter(
             f"{freq!r} is not a pandas frequency: expected for example D, W or MS",
             param_hint="'--freq'",
@@ -345,19 +347,26 @@ def main(verbose: int, quiet: int) -> None:
     default=None,
     help="MIMU-style township polygons (TS_PCODE, TS; EPSG:4326): adds township counts.",
 )
+@click.option(
+    "--model",
+    type=click.Choice(["layered", "nearest", "seat"]),
+    default=None,
+    help="The spatial model (default: layered when there are townships, else nearest).",
+)
 @_origin_option
 @_data_option
 def summary(
     date: pd.Timestamp | None,
     fmt: str,
     townships: Path | None,
+    model: str | None,
     origin: str | None,
     data: Path | None,
 ) -> None:
     """Holders, areas by side, township counts and the trade share on a day."""
     ds = _load(data)
     day = _in_range(ds, date) if date is not None else ds.as_of
-    tl = _timeline(ds, townships)
+    tl = _timeline(ds, townships, model)
     result = summarise(tl, day, townships=townships is not None, origin=origin)
     if fmt == "json":
         click.echo(json.dumps(jsonable(result), indent=2, ensure_ascii=False))
@@ -611,7 +620,16 @@ def export_cmd(
 @main.command(name="validate", short_help="List every problem in datasets or CSVs.")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @_data_option
-def validate_cmd(paths: tuple[Path, ...], data: Path | None) -> None:
+@click.option("--report", is_flag=True, help="Also print a coverage report of each valid dataset.")
+@click.option(
+    "--geodata",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Directory with township polygons and gazetteers for --report "
+    "(default: ../shared/geodata beside the dataset's checkout, when it exists).",
+)
+def validate_cmd(
+    paths: tuple[Path, ...], data: Path | None, report: bool, geodata: Path | None
+) -> None:
     """List every problem in datasets or single CSV files; exit 1 on any.
 
     Each PATH is a dataset directory (checked in full, across files) or one
@@ -632,9 +650,21 @@ def validate_cmd(paths: tuple[Path, ...], data: Path | None) -> None:
         total += len(problems_text)
         if not problems_text:
             click.echo(f"{target}: ok", err=True)
+            if report and target.is_dir():
+                _print_report(target, geodata)
     if total:
         click.echo(f"territory: {total} problem(s) found", err=True)
         raise click.exceptions.Exit(1)
+
+
+def _print_report(target: Path, geodata: Path | None) -> None:
+    """``validate --report``: the coverage report of one dataset (territory.coverage)."""
+    from territory.coverage import coverage_report, render_report
+
+    if geodata is None:
+        beside = target.resolve().parent.parent / "shared" / "geodata"
+        geodata = beside if beside.is_dir() else None
+    click.echo(render_report(coverage_report(load_dataset(target), geodata)))
 
 
 # --------------------------------------------------------------------------- demo
@@ -700,6 +730,7 @@ def demo(out: Path, origin: str | None, data: Path | None) -> None:
     for day, why in headline_dates(ds, embedded=data is None):
         click.echo(f"== {why} ==")
         click.echo(render_summary(summarise(tl, day, origin=origin)))
+        click.echo(render_ground(tl, day))
         click.echo("")
     for path in written:
         click.echo(f"wrote {path}")

@@ -30,10 +30,12 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from territory.claims import check_claims
 from territory.crs import WGS84, check_equal_area, study_area_crs
 from territory.errors import DataError, DataProblem
 from territory.schema import HOLDER_CHANGING_KINDS, SPECS, Column, TableSpec
-from territory.sides import SHAN_SIDES, SideHistory, SideVocabulary, parse_sides
+from territory.sides import RESERVED_SIDES, SHAN_SIDES, SideHistory, SideVocabulary, parse_sides
+from territory.townships import TOWNSHIP_ATTRIBUTION, TOWNSHIPS_FILE, key_townships
 
 __all__ = [
     "Dataset",
@@ -99,6 +101,13 @@ class Dataset:
         The study area, the country outline and the international border lines.
     neighbours : geopandas.GeoDataFrame or None
         Neighbouring countries, for context maps.
+    townships : geopandas.GeoDataFrame or None
+        The dataset's own township polygons (``boundaries/townships.geojson``,
+        see :mod:`territory.townships`), indexed by ``TS_PCODE``; None when it
+        has none.
+    attributions : tuple of str
+        Credits that every map and layer drawn from this dataset must show
+        (the township polygons' licence requires one).
     origin : str or None
         The place the junta's roads start from, for road reach in the trade
         share: ``origin`` in ``dataset.json``, else ``mandalay`` when the
@@ -106,6 +115,9 @@ class Dataset:
     gate_events : pandas.DataFrame or None
         ``trade/gate_events.csv`` (closures, shared control, road cuts; see
         :mod:`territory.trade_gates`); None or empty when the dataset has none.
+    claims : pandas.DataFrame or None
+        ``claims.csv``, one row per source per claim (empty when the dataset
+        has none); see :mod:`territory.claims`.
     """
 
     name: str
@@ -125,6 +137,9 @@ class Dataset:
     neighbours: gpd.GeoDataFrame | None = None
     origin: str | None = DEFAULT_ORIGIN
     gate_events: pd.DataFrame | None = None
+    claims: pd.DataFrame | None = None
+    townships: gpd.GeoDataFrame | None = None
+    attributions: tuple[str, ...] = ()
     #: ``equal_area_crs`` from dataset.json, or None to fit one to the study area.
     projection: str | None = None
     #: The side vocabulary (dataset.json ``sides``; default the Shan one).
@@ -375,11 +390,18 @@ class _Loader:
         actors = tables["actors"].set_index("id", drop=False).rename_axis(None)
         vocabulary = self.vocabulary(meta_path)
         self.check_actors(actors)
-        self.check_sides(vocabulary, actors, tables["actor_sides"])
+        actor_sides = tables["actor_sides"]
+        assert actor_sides is not None  # every table loaded (checked above)
+        self.check_sides(vocabulary, actors, actor_sides)
         self.check_references(tables, places.index, actors.index)
         self.check_baseline(tables["baseline"], places.index)
         events = self.events(tables["events"], tables["baseline"], baseline_date, as_of)
         self.check_trade(tables["trade"])
+        claims_file = str(self.root / SPECS["claims"].path)
+        self.problems += check_claims(
+            tables["claims"], events["event_id"], actors.index, claims_file
+        )
+        townships = self.townships(tables["population"])
         return Dataset(
             name=name,
             path=self.root,
@@ -401,7 +423,17 @@ class _Loader:
             projection=projection,
             sides=vocabulary,
             actor_sides=tables["actor_sides"],
+            claims=tables["claims"],
+            townships=townships,
+            attributions=(TOWNSHIP_ATTRIBUTION,) if townships is not None else (),
         )
+
+    def townships(self, population: pd.DataFrame) -> gpd.GeoDataFrame | None:
+        """The dataset's own township polygons, when it ships them."""
+        if not (self.root / TOWNSHIPS_FILE).is_file():
+            return None
+        frame = self.boundary(TOWNSHIPS_FILE)
+        return None if frame is None else key_townships(frame, population)
 
     def metadata(self, path: Path) -> tuple[str, pd.Timestamp, pd.Timestamp, str | None] | None:
         try:
@@ -455,7 +487,7 @@ class _Loader:
             (SPECS["actor_sides"], "side", periods),
         ):
             for row, side in _rows(frame[column]):
-                if side is not None and side not in vocabulary.ids:
+                if side is not None and side not in vocabulary.ids + RESERVED_SIDES:
                     self.problem(self.root / spec.path, row, column, f"{side!r}: {expected}")
         path = self.root / SPECS["actor_sides"].path
         last_end: dict[str, tuple[int, pd.Timestamp | None]] = {}
@@ -748,7 +780,7 @@ class _Loader:
                     "precede the event's window or follow the as-of date",
                 )
         events["reported"] = events["reported"].fillna(events["date"])
-        events = events.sort_values(["date", "event_id"], kind="stable").reset_index(drop=True)
+        events = events.sort_values(["date", "row"], kind="stable").reset_index(drop=True)
         self.check_holder_chain(events, baseline)
         return events
 

@@ -17,11 +17,13 @@ from territory.errors import TerritoryError
 
 if TYPE_CHECKING:
     from territory.dataset import Dataset
+    from territory.timeline import ControlTimeline
 
 __all__ = [
     "HEADLINE_DATES",
     "HEADLINE_MAP_DATE",
     "headline_dates",
+    "render_ground",
     "save_map",
     "trade_chart",
     "write_series_csv",
@@ -83,6 +85,36 @@ def headline_dates(dataset: Dataset, *, embedded: bool = True) -> list[tuple[pd.
         if dataset.baseline_date <= day <= dataset.as_of and day not in {d for d, _ in chosen}:
             chosen.append((day, why))
     return chosen
+
+
+def render_ground(tl: ControlTimeline, day: pd.Timestamp) -> str:
+    """Ground by side with its range over the spatial models, and the township roll-up.
+
+    Examples
+    --------
+    >>> import territory
+    >>> tl = territory.ControlTimeline(territory.load_shan())
+    >>> print(render_ground(tl, pd.Timestamp("2023-10-26")).splitlines()[0])
+    ground by side (km², model 'layered'; range over layered, nearest, seat):
+    """
+    from territory.ranges import available_models, model_timelines
+    from territory.rollup import township_counts
+
+    ranged = tl.series(day, day, model_range=True).iloc[0]
+    lines = [
+        f"ground by side (km², model {tl.model!r}; range over {', '.join(available_models(tl))}):"
+    ]
+    for side in ranged["value"].index:
+        value, low, high = (float(ranged[(band, side)]) for band in ("value", "low", "high"))
+        if high > 0:
+            lines.append(f"  {side:<11} {value:>10,.0f}   range {low:,.0f} – {high:,.0f}")
+    if tl.townships is not None:
+        regions = set(tl.townships["ST"]) if "ST" in tl.townships.columns else set()
+        lines.append("townships (roll-up):")
+        for model, other in model_timelines(tl).items():
+            counts = township_counts(other, day, region="Shan" if "Shan" in regions else None)
+            lines.append(f"  {model:<8} {counts.attrs['text']}")
+    return "\n".join(lines)
 
 
 def write_series_csv(series: pd.DataFrame, path: Path) -> Path:

@@ -9,7 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["DataError", "DataProblem", "DateRangeError", "TerritoryError", "UnknownPlaceError"]
+__all__ = [
+    "DataError",
+    "DataProblem",
+    "DateFormatError",
+    "DateRangeError",
+    "DateTypeError",
+    "TerritoryError",
+    "UnknownPlaceError",
+]
 
 
 class TerritoryError(Exception):
@@ -87,3 +95,11 @@ class UnknownPlaceError(TerritoryError, KeyError):
 
 class DateRangeError(TerritoryError, ValueError):
     """A date outside the range the data covers; the message gives the valid range."""
+
+
+class DateFormatError(TerritoryError, ValueError):
+    """A date that is not written in an accepted form (``03/08/2024``, ``2024-13-01``)."""
+
+
+class DateTypeError(DateFormatError, TypeError):
+    """A date of a type that is not a date (an int, a float, a bool)."""

@@ -40,6 +40,7 @@ from __future__ import annotations
 import importlib.util
 import math
 from collections.abc import Iterable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -89,21 +90,59 @@ def _compute(*collections: Any) -> tuple[Any, ...]:
     return dask.compute(*collections, scheduler=scheduler)
 
 
-def _block_table(
+def _dask_table(
     holder: np.ndarray,
     columns: np.ndarray,
     weights: np.ndarray,
-    side_of_code: np.ndarray | None,
+    group_of_code: np.ndarray | None,
+    n_groups: int,
+    *,
+    states_per_task: int,
+) -> np.ndarray:
+    """:func:`territory.measures.group_table`, one Dask task per block of states."""
+    import dask.array as da
+
+    from territory.measures import group_table
+
+    blocks = da.from_array(holder, chunks=(states_per_task, -1))
+    if group_of_code is not None and group_of_code.ndim == 2:
+        # A group per state row (each actor's side on the state's day): the
+        # rows of the groups go with the rows of the states.
+        groups = da.from_array(group_of_code, chunks=(states_per_task, -1))
+        table = da.map_blocks(
+            _rows_table,
+            blocks,
+            groups,
+            columns,
+            weights,
+            n_groups,
+            chunks=(blocks.chunks[0], (n_groups,)),
+            dtype=float,
+        )
+    else:
+        table = blocks.map_blocks(
+            group_table,
+            columns,
+            weights,
+            group_of_code,
+            n_groups,
+            chunks=(blocks.chunks[0], (n_groups,)),
+            dtype=float,
+        )
+    return np.asarray(_compute(table)[0])
+
+
+def _rows_table(
+    holder: np.ndarray,
+    groups: np.ndarray,
+    columns: np.ndarray,
+    weights: np.ndarray,
     n_groups: int,
 ) -> np.ndarray:
-    """Measure per state and group for one block of states (as ``_table`` does)."""
-    codes = holder[:, columns]
-    if side_of_code is not None:
-        codes = side_of_code[codes]
-    rows = len(codes)
-    offsets = codes + (np.arange(rows) * n_groups)[:, None]
-    flat = np.bincount(offsets.ravel(), weights=np.tile(weights, rows), minlength=rows * n_groups)
-    return flat.reshape(rows, n_groups)
+    """One block of :func:`_dask_table` with its own rows of groups."""
+    from territory.measures import group_table
+
+    return group_table(holder, columns, weights, groups, n_groups)
 
 
 def series(
@@ -140,9 +179,7 @@ def series(
         ``states_per_task``.
     """
     _require()
-    import dask.array as da
-
-    from territory.timeline import MEASURES
+    from territory.measures import MEASURES
 
     if by not in ("actor", "side"):
         raise TerritoryError(f"by: {by!r} is not valid; expected 'actor' or 'side'")
@@ -152,25 +189,7 @@ def series(
         )
     if not (isinstance(states_per_task, int) and states_per_task > 0):
         raise TerritoryError(f"states_per_task: {states_per_task!r}; expected a positive int")
-    key = (by, measure)
-    if key not in tl._tables:
-        columns, weights = tl._weights(measure)
-        n_groups = len(tl.actor_ids) if by == "actor" else len(tl.side_ids)
-        side_of_code = None
-        codes = tl._states.holder
-        if by == "side":  # each state's sides on its own day (territory.sides)
-            codes = np.take_along_axis(tl.sides.codes(tl._states.days), codes, axis=1)
-        holder = da.from_array(codes, chunks=(states_per_task, -1))
-        table = holder.map_blocks(
-            _block_table,
-            columns,
-            weights,
-            side_of_code,
-            n_groups,
-            chunks=(holder.chunks[0], (n_groups,)),
-            dtype=float,
-        )
-        tl._tables[key] = _compute(table)[0]
+    tl._table(by, measure, compute=partial(_dask_table, states_per_task=states_per_task))
     return tl.series(start, end, freq, by=by, measure=measure)
 
 
@@ -206,6 +225,11 @@ def build_zones(tl: ControlTimeline, *, npartitions: int | None = None) -> gpd.G
 
     from territory.zones import build_zones as build_in_memory
 
+    if tl.model != "nearest":
+        raise TerritoryError(
+            f"tl: build_zones cuts nearest-place cells; this timeline's model is {tl.model!r}: "
+            "build it with model='nearest'"
+        )
     if tl.townships is None:
         raise TerritoryError(
             "tl: this timeline has no townships; build_zones splits the work by township, "
@@ -228,8 +252,8 @@ def build_zones(tl: ControlTimeline, *, npartitions: int | None = None) -> gpd.G
         map_regions=on_partitions,
         crs=tl.dataset.equal_area_crs,
     )
-    tl.__dict__["zones"] = zones  # the cache of the ``zones`` cached_property
-    return zones
+    tl._ground.adopt(zones)  # the zones cannot be swapped once built
+    return tl.zones
 
 
 def at_many(
@@ -259,18 +283,10 @@ def at_many(
     _require()
     import dask
 
-    if by not in ("actor", "side"):
-        raise TerritoryError(f"by: {by!r} is not valid; expected 'actor' or 'side'")
-    days = [tl._day(d, "dates") for d in dates]
-    rows = sorted({int(r) for r in tl._rows(days)} - {row for row, b in tl._dissolved if b == by})
-    # Build what every task shares once, before the tasks start.
-    _ = tl.zones, tl._zone_albers, tl._zones_cover, tl._side_of_code
-    if tl.has_population:
-        _ = tl._population
-    tasks = [dask.delayed(tl._dissolve)(row, by) for row in rows]
-    for row, frame in zip(rows, _compute(*tasks), strict=True):
-        tl._dissolved[(row, by)] = frame
-    return [tl.at(day, by=by) for day in days]
+    def run(tasks: list[Any]) -> tuple[Any, ...]:
+        return _compute(*[dask.delayed(task)() for task in tasks])
+
+    return tl._dissolve_many(dates, by, run)
 
 
 def _window_codes(
@@ -386,7 +402,7 @@ def write_geotiff_chunked(
     stack = da.block([[chunk(window) for window in row] for row in windows])
     flat = [window for row in windows for window in row]
     batch = 8  # windows in flight at once
-    colours = ds.actors["colour"].to_dict()
+    colours = {str(a): str(c) for a, c in ds.actors["colour"].items()}
     with open_code_raster(
         path, (height, width), transform, grid_crs, stamps, codes, colours
     ) as dst:

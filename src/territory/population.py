@@ -6,9 +6,12 @@ Census (default, needs townships)
     Each township's 2014 census total (``dataset.population``, keyed by
     ``ts_pcode``) is spread evenly over the township's ground inside the study
     area, and each zone gets the share that falls in it.  Townships without a
-    census figure contribute nothing; :func:`census_population` reports the
-    share of the study area that has a figure, so a total is never passed off
-    as complete.
+    census figure contribute nothing, and a zone with no ground in a township
+    that has a figure is NaN (unknown), never 0; :func:`census_population`
+    reports the share of the study area that has a figure, and
+    :func:`population_coverage` says it in words, so a total is never passed
+    off as complete.  :func:`known_sum` adds people up that way: NaN when none
+    of the parts is known.
 Raster
     With a population raster (a WorldPop-style GeoTIFF of people per pixel),
     each zone gets the sum of the pixels whose centres fall inside it
@@ -22,6 +25,9 @@ Examples
 >>> people, coverage = census_population(pieces, table, ["a", "b"])
 >>> people.to_dict(), round(coverage, 3)
 ({'a': 3000.0, 'b': 1000.0}, 0.444)
+>>> people, _ = census_population(pieces, table, ["a", "b", "c"])
+>>> people.to_dict()
+{'a': 3000.0, 'b': 1000.0, 'c': nan}
 """
 
 from __future__ import annotations
@@ -34,7 +40,7 @@ import pandas as pd
 
 from territory.errors import DataError
 
-__all__ = ["census_population", "raster_population"]
+__all__ = ["census_population", "known_sum", "population_coverage", "raster_population"]
 
 
 def census_population(
@@ -55,8 +61,9 @@ def census_population(
     Returns
     -------
     (pandas.Series, float)
-        People per zone (indexed by zone id), and the share of the pieces'
-        area that lies in a township with a census figure.
+        People per zone (indexed by zone id; NaN for a zone with no ground in
+        a township that has a figure), and the share of the pieces' area that
+        lies in a township with a census figure.
     """
     totals = (
         pd.to_numeric(table["population"], errors="coerce")
@@ -68,14 +75,63 @@ def census_population(
     people = pieces["area_km2"].to_numpy(dtype=float) * density
     known = ~np.isnan(people)
     by_zone = (
-        pd.Series(np.where(known, people, 0.0), index=pieces["zone_id"].to_numpy())
+        pd.Series(people, index=pieces["zone_id"].to_numpy())
         .groupby(level=0)
-        .sum()
-        .reindex(zone_ids, fill_value=0.0)
+        .sum(min_count=1)
+        .reindex(zone_ids)
     )
     total_area = float(pieces["area_km2"].sum())
     coverage = float(pieces.loc[known, "area_km2"].sum()) / total_area if total_area else 0.0
     return by_zone.astype(float), coverage
+
+
+def known_sum(values: np.ndarray) -> float:
+    """The sum of the known values; NaN when none is known (never a 0 for "unknown").
+
+    Examples
+    --------
+    >>> known_sum(np.array([1.0, np.nan])), known_sum(np.array([np.nan]))
+    (1.0, nan)
+    >>> known_sum(np.array([]))
+    0.0
+    """
+    values = np.asarray(values, dtype=float)
+    if len(values) and np.isnan(values).all():
+        return float("nan")
+    return float(np.nansum(values))
+
+
+def population_coverage(
+    table: pd.DataFrame, townships: pd.DataFrame, *, crs: str | None = None
+) -> str:
+    """In words, how much of the ground has a census figure.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        ``ts_pcode`` and ``population`` (the census totals).
+    townships : pandas.DataFrame
+        The township polygons, indexed by pcode, with geometry.
+    crs : str, optional
+        The equal-area CRS of the areas (normally ``Dataset.equal_area_crs``);
+        default :func:`territory.crs.study_area_crs` of the townships.
+
+    Returns
+    -------
+    str
+        "population known for N of M townships, X % of the area".
+    """
+    from territory.crs import study_area_crs
+
+    polygons = gpd.GeoSeries(townships.geometry, crs=townships.crs)
+    known = set(table.loc[pd.to_numeric(table["population"], errors="coerce").notna(), "ts_pcode"])
+    areas = polygons.to_crs(crs or study_area_crs(polygons)).area
+    has = townships.index.isin(list(known))
+    share = float(areas[has].sum() / areas.sum()) if len(areas) else 0.0
+    return (
+        f"population known for {int(has.sum())} of {len(townships)} townships, "
+        f"{share:.0%} of the area"
+    )
 
 
 def raster_population(zones: gpd.GeoDataFrame, path: str | Path) -> pd.Series:

@@ -29,6 +29,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = [
+    "CLAIM_KINDS",
     "CONFIDENCE",
     "EVENT_KINDS",
     "GATE_CLOSERS",
@@ -43,10 +44,23 @@ __all__ = [
 
 CONFIDENCE = ("high", "medium", "low")
 #: The embedded Shan State sides (the default vocabulary; a dataset may name its own,
-#: see :mod:`territory.sides`).
-SIDES = ("junta", "resistance", "neutral")
-PLACE_KINDS = ("town", "township_seat", "base", "outpost", "crossing", "trade_zone")
+#: see :mod:`territory.sides`).  ``contested`` and ``unassessed`` are the sides of the
+#: reserved holders CONTESTED and UNASSESSED (see :mod:`territory.models`), allowed in
+#: every vocabulary.
+SIDES = ("junta", "resistance", "neutral", "contested", "unassessed")
+#: ``countryside``: an area place, a township's ground outside its settlements.
+PLACE_KINDS = (
+    "town",
+    "township_seat",
+    "base",
+    "outpost",
+    "crossing",
+    "trade_zone",
+    "countryside",
+)
 EVENT_KINDS = ("capture", "handover", "contested", "repelled", "ceasefire")
+#: What a claim in ``claims.csv`` says happened: an event kind, or a denial of one.
+CLAIM_KINDS = (*EVENT_KINDS, "denial")
 #: Event kinds after which ``to_actor`` holds the place.
 HOLDER_CHANGING_KINDS = ("capture", "handover")
 #: What ``trade/gate_events.csv`` records about a gate as a border, or a road:
@@ -243,6 +257,24 @@ SPECS: dict[str, TableSpec] = {
             _note(),
         ),
         key="ts_pcode",
+        optional_file=True,
+    ),
+    "claims": TableSpec(
+        "events/claims.csv",
+        (
+            Column("claim_id", "text"),
+            Column("event_id", "text", required=False, description="the event it supports"),
+            Column("place", "place", required=False),
+            Column("date", "date", description="the day the source gives for the change"),
+            Column("claim", "enum", choices=CLAIM_KINDS),
+            Column("claimed_holder", "actor", required=False),
+            Column("stance", "enum", choices=("supports", "disputes")),
+            _source(),
+            Column("publication", description="the outlet, without date or relaying outlet"),
+            Column("party", description="'independent', or the actor id the source speaks for"),
+            _note(),
+        ),
+        key="claim_id",
         optional_file=True,
     ),
 }

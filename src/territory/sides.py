@@ -41,7 +41,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["SHAN_SIDES", "SideHistory", "SideVocabulary", "parse_sides", "split_days"]
+__all__ = [
+    "RESERVED_SIDES",
+    "SHAN_SIDES",
+    "SideHistory",
+    "SideVocabulary",
+    "parse_sides",
+    "split_days",
+]
 
 
 @dataclass(frozen=True)
@@ -69,6 +76,10 @@ class SideVocabulary:
         """Every side but the incumbent, in vocabulary order."""
         return tuple(s for s in self.ids if s != self.incumbent)
 
+
+#: The sides of the reserved holders UNASSESSED and CONTESTED (see
+#: :mod:`territory.models`): valid in every dataset, never one of its own sides.
+RESERVED_SIDES: tuple[str, ...] = ("unassessed", "contested")
 
 #: The embedded Shan State vocabulary: the default when dataset.json has no ``sides``.
 SHAN_SIDES = SideVocabulary(

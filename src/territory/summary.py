@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from territory.dates import to_day
 from territory.errors import DataError, TerritoryError
 
 if TYPE_CHECKING:
@@ -149,7 +150,7 @@ def summarise(
         high, the reference period and notes).
     """
     ds = tl.dataset
-    day = pd.Timestamp(day).normalize()
+    day = to_day(day, "day", tl.baseline_date, tl.as_of)
     places = tl.places_at(day)
     by_actor = tl.at(day, by="actor")
     total = float(by_actor["area_km2"].sum()) or math.nan

@@ -3,7 +3,7 @@
 :class:`ControlTimeline` replays a dataset's event log over its baseline.
 The holder of a place changes only on event dates, so the timeline sorts the
 events once and builds, for every place, the intervals of its holders and of
-its status.  It keeps them as a small matrix: one row per *distinct state*
+its status.  It keeps them as a small matrix (:func:`territory.replay.replay`): one row per *distinct state*
 (each date on which some place changes), one column per place.  A question
 about any set of dates is then a :func:`numpy.searchsorted` on the change
 dates; areas, population and township counts are per-place vectors, so a
@@ -39,8 +39,18 @@ As known on a date
     on ``D``.  :meth:`~ControlTimeline.lag` gives, for each change of holder,
     the days between its date and its first report.
 
-The spatial model is in :mod:`territory.zones` (nearest-place cells; only
-towns, township seats, bases and outposts inside the study area bear area).
+Views
+    :meth:`~ControlTimeline.until` and :meth:`~ControlTimeline.known_on`
+    return timelines of the same type, ending earlier or knowing less, that
+    share the parent's zones (:class:`territory.ground.Ground`).
+
+Where the parts live
+    The replay and the state matrix: :mod:`territory.replay`; measures:
+    :mod:`territory.measures`; name lookup: :mod:`territory.names`; the zones
+    and what derives from them: :mod:`territory.ground`; the spatial model:
+    :mod:`territory.zones` (nearest-place cells; only towns, township seats,
+    bases and outposts inside the study area bear area), called from
+    :meth:`ControlTimeline._build_zones`, the one place zones are built.
 
 Examples
 --------
@@ -52,152 +62,39 @@ Examples
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Iterable
-from dataclasses import dataclass, replace
-from functools import cached_property
+import copy
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 
+from territory.claims import filter_events
 from territory.crs import WGS84
 from territory.dataset import Dataset
-from territory.dates import day_range, to_day
-from territory.errors import DataError, TerritoryError, UnknownPlaceError
-from territory.population import census_population, raster_population
+from territory.dates import day_range, parse_days, to_day
+from territory.errors import DataError, TerritoryError
+from territory.ground import Ground
+from territory.measures import (
+    MEASURES,
+    group_series_by_period,
+    group_table,
+    uncertainty_shifts,
+)
+from territory.models import MODELS, default_model, model_zones
+from territory.names import PlaceNames
+from territory.population import known_sum, population_coverage
+from territory.replay import HOLDER_CHANGING, Holders, States, replay
 from territory.sides import split_days
-from territory.zones import build_zones, check_townships, township_seats
+from territory.zones import check_townships
 
 __all__ = ["MEASURES", "MODELS", "ControlTimeline"]
 
-#: Spatial models: only the nearest-place model so far.
-MODELS = ("nearest",)
-#: What :meth:`ControlTimeline.series` can measure.
-MEASURES = ("area_km2", "population", "places", "townships")
-_HOLDER_CHANGING = ("capture", "handover")
-#: Distinct states per bincount in ``ControlTimeline._table``.
-_TABLE_CHUNK = 256
-_CONFIDENCE_RANK = {"low": 0, "medium": 1, "high": 2}
-
-
-@dataclass(frozen=True)
-class _States:
-    """Every distinct state of a log: change days × places."""
-
-    days: np.ndarray  # datetime64[ns], sorted, first = baseline
-    holder: np.ndarray  # int codes, shape (days, places)
-    record: np.ndarray  # row in the records table, shape (days, places)
-    records: pd.DataFrame  # one row per (place, interval)
-
-
-def _build_states(
-    place_ids: list[str],
-    baseline: dict[str, tuple[str, str, str]],
-    events: pd.DataFrame,
-    actor_code: dict[str, int],
-    baseline_date: pd.Timestamp,
-) -> _States:
-    """Replay ``events`` over the baseline.
-
-    ``baseline`` maps place id to (holder, confidence, source).  ``events``
-    has place, date, event_id, kind, to_actor, confidence, source; only
-    rows with a place and a non-ceasefire kind are used.
-    """
-    events = events.loc[events["place"].notna() & (events["kind"] != "ceasefire")]
-    events = events.sort_values(["date", "event_id"], kind="stable")
-    columns = ["place", "date", "event_id", "kind", "to_actor", "confidence", "source"]
-    by_place: dict[str, list[dict[str, Any]]] = {}
-    values = [events[column].to_numpy(dtype=object) for column in columns]
-    for row in zip(*values, strict=True):
-        item = dict(zip(columns, row, strict=True))
-        by_place.setdefault(item["place"], []).append(item)
-    one_day = pd.Timedelta(days=1)
-    rows: list[dict[str, Any]] = []
-    for pid in place_ids:
-        holder, confidence, source = baseline[pid]
-        state = {"holder": holder, "status": "held", "challenger": None}
-        held_since = baseline_date
-        changes: dict[pd.Timestamp, dict[str, Any]] = {
-            baseline_date: {
-                **state,
-                "held_since": held_since,
-                "confidence": confidence,
-                "source": source,
-                "event_ids": "",
-            }
-        }
-        place_events = by_place.get(pid, [])
-        days: dict[pd.Timestamp, list[dict[str, Any]]] = {}
-        for item in place_events:
-            days.setdefault(pd.Timestamp(item["date"]), []).append(item)
-        for day, day_events in days.items():
-            meta = {
-                "confidence": min(
-                    (e["confidence"] for e in day_events),
-                    key=lambda c: _CONFIDENCE_RANK.get(c, -1),
-                ),
-                "source": " | ".join(dict.fromkeys(str(e["source"]) for e in day_events)),
-                "event_ids": ";".join(str(e["event_id"]) for e in day_events),
-            }
-            new_holders = list(
-                dict.fromkeys(e["to_actor"] for e in day_events if e["kind"] in _HOLDER_CHANGING)
-            )
-            before = dict(state)
-            held_before = held_since
-            for e in day_events:
-                kind, to_actor = e["kind"], e["to_actor"]
-                if kind in _HOLDER_CHANGING:
-                    if to_actor != state["holder"]:
-                        held_since = day
-                    state = {"holder": to_actor, "status": "held", "challenger": None}
-                elif kind == "contested":
-                    state = {**state, "status": "contested", "challenger": to_actor}
-                elif kind == "repelled":
-                    state = {**state, "status": "held", "challenger": None}
-            if len(new_holders) >= 2:
-                others = [a for a in new_holders if a != before["holder"]]
-                changes[day] = {
-                    "holder": before["holder"],
-                    "status": "contested",
-                    "challenger": ";".join(others),
-                    "held_since": held_before,
-                    **meta,
-                }
-                changes[day + one_day] = {**state, "held_since": held_since, **meta}
-            else:
-                changes[day] = {**state, "held_since": held_since, **meta}
-        previous: dict[str, Any] | None = None
-        for day in sorted(changes):
-            change = changes[day]
-            key = (change["holder"], change["status"], change["challenger"])
-            if previous is not None and key == (
-                previous["holder"],
-                previous["status"],
-                previous["challenger"],
-            ):
-                continue
-            rows.append({"place": pid, "valid_from": day, **change})
-            previous = change
-    records = pd.DataFrame(rows)
-    records["valid_to"] = records.groupby("place")["valid_from"].shift(-1)
-    days = np.unique(records["valid_from"].to_numpy(dtype="datetime64[ns]"))
-    position = {pid: i for i, pid in enumerate(place_ids)}
-    holder = np.empty((len(days), len(place_ids)), dtype=np.int32)
-    starts = np.searchsorted(days, records["valid_from"].to_numpy(dtype="datetime64[ns]"))
-    codes = records["holder"].map(actor_code).to_numpy()
-    columns = records["place"].map(position).to_numpy()
-    # Each place's records run in time order with rising row numbers, and its
-    # first starts on the baseline day: mark where each record starts, then
-    # carry the latest mark down the days.
-    record = np.full((len(days), len(place_ids)), -1, dtype=np.int64)
-    record[starts, columns] = np.arange(len(records))
-    np.maximum.accumulate(record, axis=0, out=record)
-    holder[:] = codes[record]
-    return _States(days, holder, record, records)
+_T = TypeVar("_T", bound="ControlTimeline")
 
 
 class ControlTimeline:
@@ -207,9 +104,12 @@ class ControlTimeline:
     ----------
     dataset : Dataset
         From :func:`territory.load_dataset` or :func:`territory.load_shan`.
-    model : {"nearest"}
-        The spatial model: each area-bearing place commands its nearest-place
-        cell (see :mod:`territory.zones`).
+    model : {"layered", "nearest", "seat"}, optional
+        The spatial model (:mod:`territory.models`).  Default ``"layered"``
+        when there are townships (given, or the dataset's own) and countryside
+        places, else ``"nearest"``.  ``"layered"`` and ``"seat"`` use the
+        dataset's own townships when none are given; ``"nearest"`` uses
+        townships only when given.
     townships : geopandas.GeoDataFrame, optional
         Township polygons from :func:`territory.read_townships`: cells are
         then built within townships, ``at(..., level="township")`` and the
@@ -222,6 +122,9 @@ class ControlTimeline:
     population_raster : str or Path, optional
         A WorldPop-style GeoTIFF; the ``population`` measure then uses its
         zonal sums instead of census totals.
+    min_corroboration : {"none", "party-only", "single", "independent-multiple"}, optional
+        Replay only the events at least this well corroborated by
+        ``claims.csv`` (see :mod:`territory.claims`); ceasefires are kept.
 
     Raises
     ------
@@ -248,26 +151,28 @@ class ControlTimeline:
         self,
         dataset: Dataset,
         *,
-        model: str = "nearest",
+        model: str | None = None,
         townships: gpd.GeoDataFrame | None = None,
         as_of: Any = None,
         known_by: Any = None,
         population_raster: str | Path | None = None,
+        min_corroboration: str | None = None,
     ) -> None:
         if not isinstance(dataset, Dataset):
             raise TerritoryError(
                 f"dataset: expected a territory Dataset, got {type(dataset).__name__}"
             )
-        if model not in MODELS:
+        if model is not None and model not in MODELS:
             raise TerritoryError(f"model: {model!r} is not known; expected one of {list(MODELS)}")
+        if model is None:
+            model = default_model(
+                dataset, townships if townships is not None else dataset.townships
+            )
+        if model != "nearest" and townships is None:
+            townships = dataset.townships
         self.dataset = dataset
         self.model = model
-        self.baseline_date = dataset.baseline_date
-        self.known_by = (
-            None if known_by is None else self._day(known_by, "known_by", dataset.as_of)
-        )
-        default_end = self.known_by if self.known_by is not None else dataset.as_of
-        self.as_of = default_end if as_of is None else self._day(as_of, "as_of", dataset.as_of)
+        self.baseline_date: pd.Timestamp = dataset.baseline_date
         if townships is not None:
             check_townships(townships)
             townships = townships.set_index("TS_PCODE", drop=False).rename_axis(None)
@@ -277,22 +182,15 @@ class ControlTimeline:
         self.place_ids: list[str] = sorted(dataset.places.index.astype(str))
         self._place_pos = {pid: i for i, pid in enumerate(self.place_ids)}
         actor_ids = set(dataset.actors.index.astype(str)) | set(dataset.baseline["holder"])
-        events = dataset.events
+        self._all_events = filter_events(dataset.events, dataset.claims, min_corroboration)
         for column in ("from_actor", "to_actor"):
-            actor_ids |= set(events[column].dropna())
+            actor_ids |= set(self._all_events[column].dropna())
         self.actor_ids: list[str] = sorted(actor_ids)
         self._actor_code = {a: i for i, a in enumerate(self.actor_ids)}
         # Sides over time (territory.sides): actor_side is each actor's default side.
         self.sides = dataset.side_history(self.actor_ids)
         self.actor_side: dict[str, str] = self.sides.default
         self.side_ids: list[str] = self.sides.side_ids
-        self._side_of_code = self.sides.default_codes
-
-        used = events.loc[events["date"] <= self.as_of]
-        if self.known_by is not None:
-            reported = used["reported"].fillna(used["date"])
-            used = used.loc[reported <= self.known_by]
-        self.events: pd.DataFrame = used.reset_index(drop=True)
         base = dataset.baseline
         missing = sorted(set(self.place_ids) - set(base["place"]))
         if missing:
@@ -306,29 +204,84 @@ class ControlTimeline:
                 base["place"], base["holder"], base["confidence"], base["source"], strict=True
             )
         }
+        self._names = PlaceNames(dataset.places)
+        self._ground = Ground(
+            self._build_zones, dataset, self._place_pos, self.townships, self.population_raster
+        )
+        known = None if known_by is None else self._in_data(known_by, "known_by")
+        end = known if as_of is None else self._in_data(as_of, "as_of")
+        self._use_events(dataset.as_of if end is None else end, known)
+
+    def _build_zones(self) -> gpd.GeoDataFrame:
+        """Build the zones of the spatial model: the one place where zones are built."""
+        return model_zones(self.model, self.dataset, self.townships)
+
+    def _use_events(self, as_of: pd.Timestamp, known_by: pd.Timestamp | None) -> None:
+        """Keep the events up to ``as_of`` (reported by ``known_by``) and replay them.
+
+        Everything that depends on the events is (re)set here; everything that
+        depends on the zones alone lives in ``self._ground``.
+        """
+        self.as_of: pd.Timestamp = as_of
+        self.known_by: pd.Timestamp | None = known_by
+        events = self._all_events  # after the corroboration filter (territory.claims)
+        used = events.loc[events["date"] <= as_of]
+        if known_by is not None:
+            reported = used["reported"].fillna(used["date"])
+            used = used.loc[reported <= known_by]
+        self.events: pd.DataFrame = used.reset_index(drop=True)
         self._states = self._replay(self.events)
         self._dissolved: dict[tuple[int, str], gpd.GeoDataFrame] = {}
         self._tables: dict[tuple[str, str], np.ndarray] = {}
+        self._interval_cache: tuple[gpd.GeoDataFrame, np.ndarray] | None = None
+
+    # ------------------------------------------------------------------ views
+    def _view(self: _T, as_of: pd.Timestamp, known_by: pd.Timestamp | None) -> _T:
+        view = copy.copy(self)  # shares the dataset, the names and the ground
+        view._use_events(as_of, known_by)
+        return view
+
+    def until(self: _T, date: Any) -> _T:
+        """This timeline ending on ``date``: the same knowledge, a shorter range.
+
+        The view shares this timeline's zones (no zone rebuild) and is of the
+        same type; every exporter ends on its as-of date.
+
+        Examples
+        --------
+        >>> import territory
+        >>> tl = ControlTimeline(territory.load_shan())
+        >>> early = tl.until("2024-06-30")
+        >>> str(early.as_of.date()), early.zones is tl.zones
+        ('2024-06-30', True)
+        """
+        return self._view(self._day(date, "date"), self.known_by)
+
+    def known_on(self: _T, date: Any) -> _T:
+        """This timeline as it was known on ``date``: only events reported by then.
+
+        Equal to ``ControlTimeline(ds, known_by=date, ...)`` with this
+        timeline's other options, ending on ``date`` (or earlier, if this one
+        does), and sharing this timeline's zones.
+
+        Examples
+        --------
+        >>> import territory
+        >>> tl = ControlTimeline(territory.load_shan())
+        >>> str(tl.known_on("2024-08-01").known_by.date())
+        '2024-08-01'
+        """
+        day = self._day(date, "date")
+        known = day if self.known_by is None else min(day, self.known_by)
+        return self._view(min(day, self.as_of), known)
 
     # ------------------------------------------------------------------ inputs
-    def _day(self, value: Any, name: str, last: pd.Timestamp | None = None) -> pd.Timestamp:
-        """A day in the timeline's range, or an error naming ``name``."""
-        return to_day(
-            value, name, self.dataset.baseline_date, self.as_of if last is None else last
-        )
+    def _in_data(self, value: Any, name: str) -> pd.Timestamp:
+        return to_day(value, name, self.dataset.baseline_date, self.dataset.as_of)
 
-    @cached_property
-    def _names(self) -> dict[str, set[str]]:
-        names: dict[str, set[str]] = {}
-        places = self.dataset.places
-        for pid in self.place_ids:
-            row = places.loc[pid]
-            alts = row.get("alt_names", [])
-            alts = alts if isinstance(alts, list) else []
-            for name in (pid, row.get("name", pid), *alts):
-                if isinstance(name, str) and name.strip():
-                    names.setdefault(name.strip().lower(), set()).add(pid)
-        return names
+    def _day(self, value: Any, name: str) -> pd.Timestamp:
+        """A day in the timeline's range, or an error naming ``name``."""
+        return to_day(value, name, self.baseline_date, self.as_of)
 
     def resolve(self, place: str) -> str:
         """The place id for an id, name or alt name (case-insensitive).
@@ -344,45 +297,91 @@ class ControlTimeline:
         >>> ControlTimeline(territory.load_shan()).resolve("LAUKKAING")
         'laukkai'
         """
-        if place in self._place_pos:  # an id wins over another place's name
-            return place
-        key = str(place).strip().lower()
-        found = self._names.get(key)
-        if found is None:
-            close = difflib.get_close_matches(key, list(self._names), n=5, cutoff=0.6)
-            shown = [
-                repr(c) if c in self._place_pos else f"{c!r} ({', '.join(sorted(self._names[c]))})"
-                for c in close
-            ]
-            hint = ", ".join(shown) if shown else "none"
-            raise UnknownPlaceError(
-                f"place: {place!r} is not a place of the dataset; close matches: {hint}"
-            )
-        if len(found) > 1:
-            raise UnknownPlaceError(
-                f"place: {place!r} names several places ({sorted(found)}); use an id"
-            )
-        return next(iter(found))
+        return self._names.resolve(place)
+
+    def _resolve_many(self, places: str | Iterable[str] | None) -> list[str]:
+        if places is None:
+            return list(self.place_ids)
+        if isinstance(places, str):
+            places = [places]  # one place, not its letters
+        return [self.resolve(p) for p in places]
 
     # ------------------------------------------------------------------ states
-    def _replay(self, events: pd.DataFrame) -> _States:
-        states = _build_states(
+    def _replay(self, events: pd.DataFrame) -> States:
+        states = replay(
             self.place_ids, self._baseline, events, self._actor_code, self.baseline_date
         )
-        days, take = split_days(states.days, self.sides.change_days)  # side changes are states too
-        return replace(states, days=days, holder=states.holder[take], record=states.record[take])
+        # A side change is a state too: split the rows on those days and give
+        # every row each actor's side on it (territory.sides).
+        days, take = split_days(states.days, self.sides.change_days)
+        return replace(
+            states,
+            days=days,
+            holder=states.holder[take],
+            status=states.status[take],
+            record=states.record[take],
+            side=self.sides.codes(days),
+        )
+
+    @property
+    def _side_rows(self) -> np.ndarray:
+        """Each actor's side code (into ``side_ids``) on each state row."""
+        side = self._states.side
+        assert side is not None  # set by _replay
+        return side
 
     def _rows(
-        self, days: Iterable[pd.Timestamp] | pd.DatetimeIndex, states: _States | None = None
-    ):
-        states = states or self._states
-        stamps = pd.DatetimeIndex(list(days) if not isinstance(days, pd.DatetimeIndex) else days)
-        return np.searchsorted(states.days, stamps.to_numpy(dtype="datetime64[ns]"), "right") - 1
+        self, days: Iterable[pd.Timestamp] | pd.DatetimeIndex, states: States | None = None
+    ) -> np.ndarray:
+        return (states or self._states).rows(days)
+
+    def holders(self, dates: Any, places: str | Iterable[str] | None = None) -> Holders:
+        """The state matrix: holder and status codes of ``places`` on ``dates``.
+
+        Every other view of the timeline (``at``, ``series``, ``intervals``,
+        the exporters) reads the same matrix.
+
+        Parameters
+        ----------
+        dates : date-like or iterable of date-likes
+            Each in ``[baseline_date, as_of]``.
+        places : str or iterable of str, optional
+            Ids, names or alt names; default every place (``place_ids`` order).
+
+        Returns
+        -------
+        Holders
+            ``holder`` (codes into ``actors``) and ``status`` (codes into
+            ``statuses``), each of shape (dates, places).
+
+        Examples
+        --------
+        >>> import territory
+        >>> tl = ControlTimeline(territory.load_shan())
+        >>> h = tl.holders(["2023-10-26", "2024-09-01"], ["Lashio"])
+        >>> h.holder_frame()["lashio"].tolist(), h.status_frame()["lashio"].tolist()
+        (['SAC', 'MNDAA'], ['held', 'held'])
+        """
+        days = parse_days(dates, "dates", self.baseline_date, self.as_of)
+        return self._holders(days, self._resolve_many(places))
+
+    def _holders(self, days: pd.DatetimeIndex, ids: list[str]) -> Holders:
+        """:meth:`holders` for checked days and place ids."""
+        rows = self._rows(days)
+        columns = np.array([self._place_pos[p] for p in ids], dtype=np.int64)
+        where = np.ix_(rows, columns)
+        return Holders(
+            dates=days,
+            places=tuple(ids),
+            holder=self._states.holder[where],
+            status=self._states.status[where],
+            actors=tuple(self.actor_ids),
+        )
 
     @property
     def has_population(self) -> bool:
         """Whether population can be measured: townships or a raster were given."""
-        return self.townships is not None or self.population_raster is not None
+        return self._ground.has_population
 
     @property
     def change_dates(self) -> pd.DatetimeIndex:
@@ -390,69 +389,13 @@ class ControlTimeline:
         return pd.DatetimeIndex(self._states.days)
 
     # ------------------------------------------------------------------ zones
-    @cached_property
+    @property
     def zones(self) -> gpd.GeoDataFrame:
-        """The nearest-place zones (see :func:`territory.zones.build_zones`)."""
-        return build_zones(
-            self.dataset.places,
-            self.dataset.state,
-            self.townships,
-            crs=self.dataset.equal_area_crs,
-        )
+        """The zones of the spatial model (see :func:`territory.zones.build_zones`).
 
-    @cached_property
-    def _zone_of(self) -> dict[str, str]:
-        """Place id -> the zone it bears or shares (places at one spot share one)."""
-        zone_of = {str(z): str(z) for z in self.zones.index}
-        for zone, merged in zip(self.zones.index, self.zones["merged"], strict=True):
-            zone_of.update({m: str(zone) for m in str(merged).split(";") if m})
-        return zone_of
-
-    @cached_property
-    def _zone_cols(self) -> np.ndarray:
-        return np.array([self._place_pos[z] for z in self.zones.index], dtype=np.int64)
-
-    @cached_property
-    def _zone_albers(self) -> np.ndarray:
-        return self.zones.geometry.to_crs(self.dataset.equal_area_crs).to_numpy()
-
-    @cached_property
-    def _zones_cover(self) -> bool:
-        """Whether the zones form a valid coverage (no overlaps, edges that match)."""
-        return bool(shapely.coverage_is_valid(self._zone_albers))
-
-    def _union(self, mask: np.ndarray) -> shapely.Geometry:
-        """The union of the zones in ``mask`` (Albers).
-
-        Zones that form a valid coverage are merged along their shared edges
-        (:func:`shapely.coverage_union_all`, several times faster); the result
-        covers exactly the same ground as :func:`shapely.union_all`, which is
-        used otherwise.
+        Built on first use and shared by the views; read-only.
         """
-        if self._zones_cover:
-            return shapely.coverage_union_all(self._zone_albers[mask])
-        return shapely.union_all(self._zone_albers[mask])
-
-    @cached_property
-    def _seats(self) -> pd.DataFrame:
-        """Per township: the deciding place (seat, or the zone with most ground)."""
-        if self.townships is None:
-            raise TerritoryError(
-                "townships: this timeline was built without townships; pass "
-                "townships=territory.read_townships(path) to ControlTimeline"
-            )
-        seats = township_seats(
-            self.dataset.places, self.townships, crs=self.dataset.equal_area_crs
-        )
-        pieces = self.zones.attrs["pieces"].dropna(subset=["ts_pcode"])
-        largest = (
-            pieces.sort_values(["ts_pcode", "area_km2", "zone_id"], ascending=[True, False, True])
-            .drop_duplicates("ts_pcode")
-            .set_index("ts_pcode")["zone_id"]
-        )
-        seats["decided_by"] = np.where(seats["seat"].notna(), "seat", "largest_zone")
-        seats["place"] = seats["seat"].fillna(largest.reindex(seats.index))
-        return seats
+        return self._ground.zones
 
     # ------------------------------------------------------------------ points
     def holder(self, place: str, date: Any) -> str:
@@ -473,6 +416,8 @@ class ControlTimeline:
             When no place has that name; the message lists close matches.
         DateRangeError
             When the date is outside [baseline, as-of].
+        DateFormatError
+            When the date is ambiguous (``03/08/2024``) or not a date.
 
         Examples
         --------
@@ -480,16 +425,13 @@ class ControlTimeline:
         >>> ControlTimeline(territory.load_shan()).holder("Lashio", "2024-09-01")
         'MNDAA'
         """
-        pid = self.resolve(place)
-        row = self._rows([self._day(date, "date")])[0]
-        return self.actor_ids[self._states.holder[row, self._place_pos[pid]]]
+        h = self._holders(pd.DatetimeIndex([self._day(date, "date")]), [self.resolve(place)])
+        return h.actors[int(h.holder[0, 0])]
 
     def status(self, place: str, date: Any) -> str:
         """``held`` or ``contested``: the status of ``place`` on ``date``."""
-        pid = self.resolve(place)
-        row = self._rows([self._day(date, "date")])[0]
-        record = self._states.record[row, self._place_pos[pid]]
-        return str(self._states.records["status"].iloc[record])
+        h = self._holders(pd.DatetimeIndex([self._day(date, "date")]), [self.resolve(place)])
+        return h.statuses[int(h.status[0, 0])]
 
     def places_at(self, date: Any) -> gpd.GeoDataFrame:
         """Every place on ``date``: its holder, side, status and since when.
@@ -524,18 +466,57 @@ class ControlTimeline:
         frame["status"] = records["status"].to_numpy()
         frame["challenger"] = records["challenger"].to_numpy()
         frame["held_since"] = pd.to_datetime(records["held_since"].to_numpy())
-        zone_of = self._zone_of
+        zone_of = self._ground.zone_of
         frame["zone_id"] = [zone_of.get(pid) for pid in self.place_ids]
         frame["bears_area"] = [zone_of.get(pid) == pid for pid in self.place_ids]
         return gpd.GeoDataFrame(frame, geometry=places.geometry.to_numpy(), crs=WGS84)
 
-    def place_intervals(self, places: Iterable[str] | None = None) -> gpd.GeoDataFrame:
+    def _place_rows(self, ids: list[str]) -> tuple[gpd.GeoDataFrame, np.ndarray]:
+        """The intervals of ``ids`` and, for each, its record in the state matrix."""
+        records = self._states.records
+        chosen = np.zeros(len(self.place_ids), dtype=bool)
+        chosen[[self._place_pos[p] for p in ids]] = True
+        wanted = chosen[self._states.record_place] & (
+            records["valid_from"].to_numpy(dtype="datetime64[ns]")
+            <= np.datetime64(self.as_of, "ns")
+        )
+        rows = records.loc[wanted].copy()
+        rows["valid_to"] = rows["valid_to"].where(rows["valid_to"] <= self.as_of)
+        rows["side"] = self.sides.lookup(rows["holder"], rows["valid_from"])  # at the start
+        table = self.dataset.places
+        # The dataset's row of each place column, then of each interval.
+        table_row = table.index.get_indexer(self.place_ids)[self._states.record_place[wanted]]
+        for column in ("name", "kind"):
+            rows[column] = table[column].to_numpy()[table_row]
+        columns = [
+            "place",
+            "name",
+            "kind",
+            "holder",
+            "side",
+            "status",
+            "challenger",
+            "valid_from",
+            "valid_to",
+            "confidence",
+            "source",
+        ]
+        # Records run place by place (in place_ids order) and in time order.
+        rows = rows[columns]
+        record_of_row = np.flatnonzero(wanted)
+        rows = rows.reset_index(drop=True)
+        rows["valid_from"] = pd.to_datetime(rows["valid_from"])
+        rows["valid_to"] = pd.to_datetime(rows["valid_to"])
+        geometry = table.geometry.to_numpy()[table_row]
+        return gpd.GeoDataFrame(rows, geometry=geometry, crs=WGS84), record_of_row
+
+    def place_intervals(self, places: str | Iterable[str] | None = None) -> gpd.GeoDataFrame:
         """Each place's holder intervals: one row per (holder, status) period.
 
         Parameters
         ----------
-        places : iterable of str, optional
-            Place ids, names or alt names; default every place.
+        places : str or iterable of str, optional
+            A place, or places: ids, names or alt names; default every place.
 
         Returns
         -------
@@ -550,73 +531,76 @@ class ControlTimeline:
         Examples
         --------
         >>> import territory
-        >>> iv = ControlTimeline(territory.load_shan()).place_intervals(["Lashio"])
+        >>> iv = ControlTimeline(territory.load_shan()).place_intervals("Lashio")
         >>> iv.loc[iv["holder"] != "SAC", ["holder", "valid_from", "valid_to"]].astype(str).values.tolist()
         [['MNDAA', '2024-08-03', '2025-04-22']]
         """
-        ids = self.place_ids if places is None else [self.resolve(p) for p in places]
-        records = self._states.records
-        rows = records.loc[
-            records["place"].isin(ids) & (records["valid_from"] <= self.as_of)
-        ].copy()
-        rows["valid_to"] = rows["valid_to"].where(rows["valid_to"] <= self.as_of)
-        rows["side"] = self.sides.lookup(rows["holder"], rows["valid_from"])  # side at the start
-        table = self.dataset.places
-        for column in ("name", "kind"):
-            rows[column] = table[column].reindex(rows["place"]).to_numpy()
-        columns = [
-            "place",
-            "name",
-            "kind",
-            "holder",
-            "side",
-            "status",
-            "challenger",
-            "valid_from",
-            "valid_to",
-            "confidence",
-            "source",
-        ]
-        rows = rows[columns].sort_values(["place", "valid_from"]).reset_index(drop=True)
-        rows["valid_from"] = pd.to_datetime(rows["valid_from"])
-        rows["valid_to"] = pd.to_datetime(rows["valid_to"])
-        geometry = table.geometry.reindex(rows["place"]).to_numpy()
-        return gpd.GeoDataFrame(rows, geometry=geometry, crs=WGS84)
+        return self._place_rows(self._resolve_many(places))[0]
 
     # ------------------------------------------------------------------ polygons
     def _dissolve(self, row: int, by: str) -> gpd.GeoDataFrame:
         key = (int(row), by)
         if key in self._dissolved:
             return self._dissolved[key]
-        codes = self._states.holder[row, self._zone_cols]
-        records = self._states.records.iloc[self._states.record[row, self._zone_cols]]
-        contested = (records["status"] == "contested").to_numpy()
-        side_of_code = self.sides.codes(self._states.days[row : row + 1])[0]
+        ground = self._ground
+        codes = self._states.holder[row, ground.zone_cols]
+        contested = self._states.status[row, ground.zone_cols] == 1
+        side_of_code = self._side_rows[row]  # each actor's side on this state's day
         groups = codes if by == "actor" else side_of_code[codes]
         labels = self.actor_ids if by == "actor" else self.side_ids
-        areas = self.zones["area_km2"].to_numpy()
+        areas = ground.areas
+        zones = ground.zones
+        layers = zones["layer"].to_numpy() if "layer" in zones else None
         out = []
-        for code in np.unique(groups):
-            mask = groups == code
+        for code, layer in sorted(
+            {(g, None if layers is None else layers[i]) for i, g in enumerate(groups)}
+        ):
+            mask = (groups == code) & (True if layers is None else layers == layer)
             out.append(
                 {
                     by: labels[code],
                     **({"side": self.side_ids[side_of_code[code]]} if by == "actor" else {}),
+                    **({"layer": layer} if layer is not None else {}),
                     "area_km2": float(areas[mask].sum()),
                     "contested_km2": float(areas[mask & contested].sum()),
                     **(
-                        {"population": float(self._population[0][mask].sum())}
+                        {"population": known_sum(ground.population[0][mask])}
                         if self.has_population
                         else {}
                     ),
                     "zones": int(mask.sum()),
-                    "geometry": self._union(mask),
+                    "geometry": ground.union(mask),
                 }
             )
         crs = self.dataset.equal_area_crs
         frame = gpd.GeoDataFrame(out, geometry="geometry", crs=crs).to_crs(WGS84)
         self._dissolved[key] = frame
         return frame
+
+    def _dissolve_many(
+        self,
+        dates: Any,
+        by: str,
+        run: Callable[[list[Callable[[], gpd.GeoDataFrame]]], Sequence[gpd.GeoDataFrame]],
+    ) -> list[gpd.GeoDataFrame]:
+        """``at(d, by=by)`` for many dates; ``run`` computes the missing dissolves."""
+        if by not in ("actor", "side"):
+            raise TerritoryError(f"by: {by!r} is not valid; expected 'actor' or 'side'")
+        days = parse_days(dates, "dates", self.baseline_date, self.as_of)
+        rows = sorted(
+            {int(r) for r in self._rows(days)} - {r for r, b in self._dissolved if b == by}
+        )
+        # Build what every task shares once, before the tasks start.
+        ground = self._ground
+        _ = ground.zone_cols, ground.areas, ground.covers
+        if self.has_population:
+            _ = ground.population
+        tasks: list[Callable[[], gpd.GeoDataFrame]] = [
+            partial(self._dissolve, row, by) for row in rows
+        ]
+        for row, frame in zip(rows, run(tasks), strict=True):
+            self._dissolved[(row, by)] = frame
+        return [self.at(day, by=by) for day in days]
 
     def at(self, date: Any, *, by: str = "actor", level: str = "zone") -> gpd.GeoDataFrame:
         """Control polygons on ``date``.
@@ -658,12 +642,10 @@ class ControlTimeline:
         if level not in ("zone", "township"):
             raise TerritoryError(f"level: {level!r} is not valid; expected 'zone' or 'township'")
         day = self._day(date, "date")
-        row = self._rows([day])[0]
         if level == "zone":
-            return self._dissolve(row, by).copy()
-        seats = self._seats
-        columns = [self._place_pos[p] for p in seats["place"]]
-        records = self._states.records.iloc[self._states.record[row, columns]]
+            return self._dissolve(int(self._rows([day])[0]), by).copy()
+        seats = self._ground.seats
+        state = self._holders(pd.DatetimeIndex([day]), list(seats["place"]))
         frame = pd.DataFrame(
             {
                 "ts_pcode": seats.index,
@@ -671,8 +653,8 @@ class ControlTimeline:
                 "seat": seats["seat"].to_numpy(),
                 "decided_by": seats["decided_by"].to_numpy(),
                 "place": seats["place"].to_numpy(),
-                "actor": records["holder"].to_numpy(),
-                "status": records["status"].to_numpy(),
+                "actor": state.holder_frame().iloc[0].to_numpy(),
+                "status": state.status_frame().iloc[0].to_numpy(),
             }
         )
         frame["side"] = frame["actor"].map(self.sides.on(day))
@@ -680,16 +662,30 @@ class ControlTimeline:
         frame["area_km2"] = (
             pieces.groupby("ts_pcode")["area_km2"].sum().reindex(seats.index).to_numpy()
         )
+        assert self.townships is not None  # seats needs them
         geometry = self.townships.geometry.reindex(seats.index).to_numpy()
         return gpd.GeoDataFrame(frame, geometry=geometry, crs=WGS84)
 
-    @cached_property
-    def _intervals(self) -> gpd.GeoDataFrame:
-        rows = self.place_intervals(self.zones.index)
-        rows.insert(rows.columns.get_loc("source") + 1, "ceasefires", self._ceasefires_in(rows))
-        rows = rows.drop(columns="kind").rename(columns={"holder": "actor"})
-        rows.insert(0, "zone_id", rows["place"])
-        return rows.set_geometry(self.zones.geometry.reindex(rows["zone_id"]).to_numpy())
+    def _interval_table(self) -> tuple[gpd.GeoDataFrame, np.ndarray]:
+        """The zone intervals, and for each record of the state matrix its row (or -1)."""
+        if self._interval_cache is None:
+            zones = self.zones
+            rows, record_of_row = self._place_rows([str(z) for z in zones.index])
+            rows.insert(
+                rows.columns.get_loc("source") + 1, "ceasefires", self._ceasefires_in(rows)
+            )
+            rows = rows.drop(columns="kind").rename(columns={"holder": "actor"})
+            rows.insert(0, "zone_id", rows["place"])
+            if "layer" in zones:
+                rows["layer"] = zones["layer"].reindex(rows["zone_id"]).to_numpy()
+            zone_row = np.full(len(self.place_ids), -1, dtype=np.int64)
+            zone_row[self._ground.zone_cols] = np.arange(len(zones))
+            places = self._states.record_place[record_of_row]
+            rows = rows.set_geometry(zones.geometry.to_numpy()[zone_row[places]], crs=zones.crs)
+            row_of_record = np.full(len(self._states.records), -1, dtype=np.int64)
+            row_of_record[record_of_row] = np.arange(len(rows))
+            self._interval_cache = (rows, row_of_record)
+        return self._interval_cache
 
     def intervals(self) -> gpd.GeoDataFrame:
         """The change-over-time layer: each zone's holder intervals.
@@ -711,25 +707,67 @@ class ControlTimeline:
         >>> bool(iv.groupby("zone_id")["valid_to"].apply(lambda s: s.isna().sum() == 1).all())
         True
         """
-        return self._intervals.copy()
+        return self._interval_table()[0].copy()
+
+    def active_intervals(self, dates: Any, zone_ids: Sequence[str] | None = None) -> np.ndarray:
+        """For each date and zone, the row of :meth:`intervals` in force.
+
+        Parameters
+        ----------
+        dates : date-like or iterable of date-likes
+            Each in ``[baseline_date, as_of]``.
+        zone_ids : sequence of str, optional
+            The columns; default the zones in the order of :meth:`intervals`.
+
+        Returns
+        -------
+        numpy.ndarray
+            ``int64`` of shape (dates, zones): positions in ``intervals()``.
+
+        Examples
+        --------
+        >>> import territory
+        >>> tl = ControlTimeline(territory.load_shan())
+        >>> iv = tl.intervals()
+        >>> rows = tl.active_intervals(["2024-09-01"], ["lashio"])
+        >>> iv.iloc[rows[0]]["actor"].tolist()
+        ['MNDAA']
+        """
+        table, row_of_record = self._interval_table()
+        days = parse_days(dates, "dates", self.baseline_date, self.as_of)
+        ids = list(dict.fromkeys(table["zone_id"])) if zone_ids is None else list(zone_ids)
+        unknown = sorted(set(ids) - set(self._ground.zone_of))
+        if unknown:
+            raise TerritoryError(f"zone_ids: {unknown[:5]} are not zones of this timeline")
+        columns = np.array([self._place_pos[z] for z in ids], dtype=np.int64)
+        return row_of_record[self._states.record[np.ix_(self._rows(days), columns)]]
 
     def _ceasefires_in(self, rows: pd.DataFrame) -> list[str]:
         """Per interval: the ceasefires inside it to which its holder is a party."""
-        hits: list[list[str]] = [[] for _ in range(len(rows))]
+        hits: dict[int, list[str]] = {}
         start = rows["valid_from"].to_numpy(dtype="datetime64[ns]")
         end = rows["valid_to"].to_numpy(dtype="datetime64[ns]")
         place = rows["place"].to_numpy(dtype=object)
         holder = rows["holder"].to_numpy(dtype=object)
-        for mark in self.markers().itertuples():
-            day = np.datetime64(mark.date, "ns")
+        marks = self.markers()
+        for event_id, day, at, side_a, side_b in zip(
+            marks["event_id"].astype(str),
+            marks["date"].to_numpy(dtype="datetime64[ns]"),
+            marks["place"].to_numpy(dtype=object),
+            marks["from_actor"].to_numpy(dtype=object),
+            marks["to_actor"].to_numpy(dtype=object),
+            strict=True,
+        ):
             inside = (start <= day) & (np.isnat(end) | (day < end))
-            party = (holder == mark.from_actor) | (holder == mark.to_actor)
-            where = inside & party
-            if pd.notna(mark.place):
-                where &= place == mark.place
-            for i in np.flatnonzero(where):
-                hits[i].append(str(mark.event_id))
-        return [";".join(h) for h in hits]
+            where = inside & ((holder == side_a) | (holder == side_b))
+            if isinstance(at, str):
+                where &= place == at
+            for i in np.flatnonzero(where).tolist():
+                hits.setdefault(i, []).append(event_id)
+        out = [""] * len(rows)
+        for i, found in hits.items():
+            out[i] = ";".join(found)
+        return out
 
     def changes(self, d0: Any, d1: Any) -> gpd.GeoDataFrame:
         """What changed hands between two days.
@@ -756,13 +794,13 @@ class ControlTimeline:
         >>> bool((ch["from_actor"] != ch["to_actor"]).all())
         True
         """
+        ground = self._ground
+        zone_ids = [str(z) for z in self.zones.index]
         day0, day1 = self._day(d0, "d0"), self._day(d1, "d1")
-        r0, r1 = self._rows([day0])[0], self._rows([day1])[0]
+        state = self._holders(pd.DatetimeIndex([day0, day1]), zone_ids)
+        before, after = state.holder[0], state.holder[1]
         side0, side1 = self.sides.on(day0), self.sides.on(day1)
-        before = self._states.holder[r0, self._zone_cols]
-        after = self._states.holder[r1, self._zone_cols]
         moved = np.flatnonzero(before != after)
-        areas = self.zones["area_km2"].to_numpy()
         out = []
         pairs = sorted({(int(before[i]), int(after[i])) for i in moved})
         for a, b in pairs:
@@ -773,15 +811,15 @@ class ControlTimeline:
                     "to_actor": self.actor_ids[b],
                     "from_side": side0[self.actor_ids[a]],
                     "to_side": side1[self.actor_ids[b]],
-                    "area_km2": float(areas[mask].sum()),
+                    "area_km2": float(ground.areas[mask].sum()),
                     **(
-                        {"population": float(self._population[0][mask].sum())}
+                        {"population": known_sum(ground.population[0][mask])}
                         if self.has_population
                         else {}
                     ),
                     "zones": len(mask),
-                    "places": ";".join(self.zones.index[mask]),
-                    "geometry": self._union(mask),
+                    "places": ";".join(zone_ids[i] for i in mask),
+                    "geometry": ground.union(mask),
                 }
             )
         columns = [
@@ -800,59 +838,46 @@ class ControlTimeline:
         return gpd.GeoDataFrame(frame, geometry="geometry", crs=crs).to_crs(WGS84)
 
     # ------------------------------------------------------------------ series
-    @cached_property
-    def _population(self) -> tuple[np.ndarray, float]:
-        if self.population_raster is not None:
-            people = raster_population(self.zones, self.population_raster)
-            return people.to_numpy(dtype=float), 1.0
-        if self.townships is None:
-            raise TerritoryError(
-                "measure: 'population' needs townships (census totals are per township) "
-                "or population_raster; pass one to ControlTimeline"
-            )
-        people, coverage = census_population(
-            self.zones.attrs["pieces"].dropna(subset=["ts_pcode"]),
-            self.dataset.population,
-            list(self.zones.index),
-        )
-        return people.to_numpy(dtype=float), coverage
-
     def _weights(self, measure: str) -> tuple[np.ndarray, np.ndarray]:
         """(place columns, weight per column) for a measure."""
+        ground = self._ground
         if measure == "area_km2":
-            return self._zone_cols, self.zones["area_km2"].to_numpy(dtype=float)
-        if measure == "population":
-            return self._zone_cols, self._population[0]
+            return ground.zone_cols, ground.areas
+        if measure == "population":  # unknown zones add nothing; series marks them NaN
+            return ground.zone_cols, np.nan_to_num(ground.population[0])
+        if measure == "population_known":  # 1 where a zone's population is known
+            return ground.zone_cols, (~np.isnan(ground.population[0])).astype(float)
         if measure == "places":
             return np.arange(len(self.place_ids)), np.ones(len(self.place_ids))
         if measure == "townships":
-            places = self._seats["place"]
+            places = ground.seats["place"]
             return np.array([self._place_pos[p] for p in places]), np.ones(len(places))
         raise TerritoryError(
             f"measure: {measure!r} is not valid; expected one of {list(MEASURES)}"
         )
 
-    def _table(self, states: _States, by: str, measure: str) -> np.ndarray:
-        """Measure per distinct state and group: shape (states, groups)."""
+    def _group_of_code(self, by: str, states: States | None = None) -> np.ndarray | None:
+        """``None`` by actor; by side, each actor's side code on each state row."""
+        return None if by == "actor" else (states or self._states).side
+
+    def _table(
+        self,
+        by: str,
+        measure: str,
+        states: States | None = None,
+        compute: Callable[..., np.ndarray] = group_table,
+    ) -> np.ndarray:
+        """Measure per distinct state and group, cached for the timeline's own states."""
+        key = (by, measure)
+        if states is None and key in self._tables:
+            return self._tables[key]
         columns, weights = self._weights(measure)
         n_groups = len(self.actor_ids) if by == "actor" else len(self.side_ids)
-        n_days = len(states.days)
-        out = np.empty((n_days, n_groups))
-        # A few hundred states at a time: the same sums in the same order as one
-        # bincount over every state, without the full-size temporaries.
-        chunk = _TABLE_CHUNK
-        tiled = np.tile(weights, min(chunk, n_days))
-        side_codes = self.sides.codes(states.days) if by == "side" else None
-        for first in range(0, n_days, chunk):
-            codes = states.holder[first : first + chunk, columns]
-            if side_codes is not None:
-                codes = np.take_along_axis(side_codes[first : first + chunk], codes, axis=1)
-            rows = len(codes)
-            offsets = codes + (np.arange(rows) * n_groups)[:, None]
-            out[first : first + rows] = np.bincount(
-                offsets.ravel(), weights=tiled[: offsets.size], minlength=rows * n_groups
-            ).reshape(rows, n_groups)
-        return out
+        holder = (states or self._states).holder
+        table = compute(holder, columns, weights, self._group_of_code(by, states), n_groups)
+        if states is None:
+            self._tables[key] = table
+        return table
 
     def series(
         self,
@@ -863,6 +888,7 @@ class ControlTimeline:
         by: str = "side",
         measure: str = "area_km2",
         bounds: bool = False,
+        model_range: bool = False,
     ) -> pd.DataFrame:
         """A measure of each side's or actor's holdings over time.
 
@@ -871,7 +897,8 @@ class ControlTimeline:
         start, end : date-like, optional
             Default: the baseline and the as-of date.
         freq : str, default "D"
-            A pandas frequency for :func:`pandas.date_range`.
+            A pandas frequency; the days are those of
+            :func:`territory.dates.date_grid` (``"W"`` = Sundays).
         by : {"side", "actor"}
         measure : {"area_km2", "population", "places", "townships"}
             Ground in km² (nearest-place zones); people (needs townships or a
@@ -881,6 +908,10 @@ class ControlTimeline:
             Add low and high bands from the events' date uncertainty (see the
             module docs).  The columns then have two levels: band
             (``value``, ``low``, ``high``) and side or actor.
+        model_range : bool, default False
+            Add low and high bands: the minimum and maximum over the spatial
+            models (:mod:`territory.ranges`), in the same two-level columns;
+            with ``bounds`` too, each band is the wider of the two.
 
         Returns
         -------
@@ -910,13 +941,18 @@ class ControlTimeline:
         last = self._day(self.as_of if end is None else end, "end")
         dates = day_range(first, last, freq, self.baseline_date, self.as_of)
         labels = self.actor_ids if by == "actor" else self.side_ids
-        key = (by, measure)
-        if key not in self._tables:
-            self._tables[key] = self._table(self._states, by, measure)
-        value = self._tables[key][self._rows(dates)]
+        value = self._table(by, measure)[self._rows(dates)]
+        if measure == "population":  # held ground with no known population: NaN, not 0
+            value = self._unknown_to_nan(value, by, dates)
         frame = pd.DataFrame(value, index=dates, columns=pd.Index(labels, name=by))
-        if bounds:
-            low, high = self._bands(dates, by, measure)
+        if bounds or model_range:
+            low, high = self._bands(dates, by, measure) if bounds else (value, value)
+            if model_range:
+                from territory.ranges import model_range as across_models
+
+                least, most = across_models(self, first, last, freq, by, measure)
+                low = np.minimum(low, least.to_numpy())
+                high = np.maximum(high, most.to_numpy())
             low = np.minimum(low, value)
             high = np.maximum(high, value)
             frame = pd.concat(
@@ -945,8 +981,19 @@ class ControlTimeline:
             ],
         }
         if measure == "population":
-            frame.attrs["population_coverage"] = self._population[1]
+            frame.attrs["population_coverage"] = self._ground.population[1]
+            if self.townships is not None and self.population_raster is None:
+                frame.attrs["population_known"] = population_coverage(
+                    self.dataset.population, self.townships, crs=self.dataset.equal_area_crs
+                )
         return frame
+
+    def _unknown_to_nan(self, value: np.ndarray, by: str, dates: pd.DatetimeIndex) -> np.ndarray:
+        """NaN where a group holds zones but none with a known population."""
+        rows = self._rows(dates)
+        known = self._table(by, "population_known")[rows]
+        held = self._table(by, "area_km2")[rows]
+        return np.where((known == 0) & (held > 0), np.nan, value)
 
     def _bands(
         self, dates: pd.DatetimeIndex, by: str, measure: str
@@ -955,30 +1002,44 @@ class ControlTimeline:
         labels = self.actor_ids if by == "actor" else self.side_ids
         low = np.empty((len(dates), len(labels)))
         high = np.empty((len(dates), len(labels)))
-        events = self.events
-        spread = pd.to_timedelta(events["date_uncertainty_days"].fillna(0).astype(int), unit="D")
-        uncertain = (spread > pd.Timedelta(0)) & events["kind"].isin(_HOLDER_CHANGING)
-        if by == "actor":
-            gets, loses = events["to_actor"], events["from_actor"]
-        else:  # each actor's side on the event's day
-            gets = self.sides.lookup(events["to_actor"], events["date"])
-            loses = self.sides.lookup(events["from_actor"], events["date"])
+        rows = self._rows(dates)
+
+        def group_of(actors: pd.Series, days: pd.Series) -> pd.Series:
+            # By side: each actor's side on the event's day (territory.sides).
+            return actors if by == "actor" else self.sides.lookup(actors, days)
+
         earliest = self.baseline_date + pd.Timedelta(days=1)
-        early = (events["date"] - spread).clip(lower=earliest)
-        late = events["date"] + spread
-        for g, label in enumerate(labels):
-            gain = uncertain & (gets == label) & (loses != label)
-            loss = uncertain & (loses == label) & (gets != label)
-            if not (gain | loss).any():
-                column = self._tables[(by, measure)][self._rows(dates), g]
-                low[:, g] = high[:, g] = column
-                continue
-            for target, gain_to, loss_to in ((low, late, early), (high, early, late)):
-                shifted = events.assign(
-                    date=events["date"].where(~gain, gain_to).where(~loss, loss_to)
+        columns, weights = self._weights(measure)
+        weight = np.zeros(len(self.place_ids))
+        np.add.at(weight, columns, weights)
+        base_holder = self._states.holder[0]
+        # Group membership per period of constant sides: its first day, and the
+        # group of each actor code in it.
+        side = self._side_rows
+        starts = np.ones(len(side), dtype=np.bool_)
+        starts[1:] = (side[1:] != side[:-1]).any(axis=1)
+        if by == "actor":
+            starts[1:] = False
+            group_codes = np.arange(len(self.actor_ids))[None, :]
+        else:
+            group_codes = side[starts]
+        period_starts = self._states.days[starts]
+        stamps = dates.to_numpy(dtype="datetime64[ns]")
+        for g, low_log, high_log in uncertainty_shifts(self.events, labels, group_of, earliest):
+            for target, log in ((low, low_log), (high, high_log)):
+                if log is None:
+                    target[:, g] = self._table(by, measure)[rows, g]
+                    continue
+                target[:, g] = group_series_by_period(
+                    log,
+                    self._place_pos,
+                    base_holder,
+                    self._actor_code,
+                    group_codes == g,
+                    period_starts,
+                    weight,
+                    stamps,
                 )
-                states = self._replay(shifted)
-                target[:, g] = self._table(states, by, measure)[self._rows(dates, states), g]
         return low, high
 
     # ------------------------------------------------------------------ events
@@ -1032,7 +1093,7 @@ class ControlTimeline:
         >>> bool((lag["lag_days"] >= -lag["date_uncertainty_days"]).all())
         True
         """
-        events = self.events.loc[self.events["kind"].isin(_HOLDER_CHANGING)].copy()
+        events = self.events.loc[self.events["kind"].isin(HOLDER_CHANGING)].copy()
         events["reported"] = events["reported"].fillna(events["date"])
         events["lag_days"] = (events["reported"] - events["date"]).dt.days.astype(int)
         columns = [

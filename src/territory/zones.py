@@ -247,13 +247,13 @@ def check_townships(townships: gpd.GeoDataFrame, name: str = "townships") -> Non
     if not isinstance(townships, gpd.GeoDataFrame):
         raise DataError(f"{name}: expected a GeoDataFrame, got {type(townships).__name__}")
     if "TS_PCODE" not in townships.columns:
-        found = sorted(c for c in townships.columns if c != townships.geometry.name)
+        columns = sorted(str(c) for c in townships.columns if c != townships.geometry.name)
         raise DataError(
             DataProblem(
                 name,
                 None,
                 "TS_PCODE",
-                f"missing column TS_PCODE; township polygons need TS_PCODE (found {found})",
+                f"missing column TS_PCODE; township polygons need TS_PCODE (found {columns})",
             )
         )
     if townships.crs is None or townships.crs.to_epsg() != 4326:
@@ -375,7 +375,7 @@ def build_zones(
     """
     crs = crs or study_area_crs(state)
     outline = _outline(state, crs)
-    zone_of = area_places(places, state, crs=crs)
+    zone_of = {str(p): str(z) for p, z in area_places(places, state, crs=crs).items()}
     ids = [pid for pid, zone in zone_of.items() if pid == zone]
     if not ids:
         raise DataError(

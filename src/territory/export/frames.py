@@ -24,6 +24,7 @@ import pandas as pd
 import shapely
 
 from territory.crs import WGS84, study_area_crs
+from territory.dates import parse_day
 from territory.errors import TerritoryError
 
 if TYPE_CHECKING:
@@ -93,7 +94,7 @@ def in_window(events: pd.DataFrame, date: object, *, days: int) -> pd.DataFrame:
     """
     if days < 0:
         raise TerritoryError(f"days: {days!r}; expected a whole number >= 0")
-    end = pd.Timestamp(date).normalize()
+    end = parse_day(date)
     start = end - pd.Timedelta(days=days)
     dates = pd.to_datetime(events["date"])
     return events[(dates > start) & (dates <= end)]

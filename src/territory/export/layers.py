@@ -250,7 +250,12 @@ def _mixed_multi(kinds: set[str]) -> bool:
     return len(kinds) > 1 and len({k.removeprefix("Multi") for k in kinds}) == 1
 
 
-def write_layers(layers: Mapping[str, gpd.GeoDataFrame], path: str | Path) -> Path:
+def write_layers(
+    layers: Mapping[str, gpd.GeoDataFrame],
+    path: str | Path,
+    *,
+    metadata: Mapping[str, str] | None = None,
+) -> Path:
     """Write several GeoDataFrames as the layers of one GeoPackage, atomically.
 
     Datetime columns become GeoPackage DateTime fields (NaT is NULL); list
@@ -262,6 +267,8 @@ def write_layers(layers: Mapping[str, gpd.GeoDataFrame], path: str | Path) -> Pa
         Layer name to layer, written in this order.  Empty layers are written too.
     path : str or Path
         The ``.gpkg`` file (replaced only when every layer was written).
+    metadata : mapping of str to str, optional
+        Written as every layer's metadata (e.g. ``ATTRIBUTION``).
 
     Returns
     -------
@@ -297,6 +304,7 @@ def write_layers(layers: Mapping[str, gpd.GeoDataFrame], path: str | Path) -> Pa
                 # 1.2, not GDAL 3.12's default 1.4: older GDAL (Debian's 3.6, most
                 # QGIS installs) reads it without warnings.
                 dataset_options={"VERSION": "1.2"},
+                layer_metadata=dict(metadata) if metadata else None,
             )
     return Path(path)
 
@@ -333,8 +341,8 @@ def geopackage_layers(
         (who lost ground to whom over ``changes_between``).
     """
     ds = tl.dataset
-    d0, d1 = changes_between or (ds.baseline_date, ds.as_of)
-    places = tl.places_at(ds.as_of)
+    d0, d1 = changes_between or (tl.baseline_date, tl.as_of)
+    places = tl.places_at(tl.as_of)
     crossing_ids = list(ds.places.index[ds.places["kind"].isin(["crossing", "trade_zone"])])
     return {
         "control_intervals": _with_interval_columns(tl.intervals()),
@@ -372,4 +380,9 @@ def write_geopackage(
     -------
     Path
     """
-    return write_layers(geopackage_layers(tl, changes_between=changes_between), path)
+    credits = (
+        {"ATTRIBUTION": "; ".join(tl.dataset.attributions)} if tl.dataset.attributions else None
+    )
+    return write_layers(
+        geopackage_layers(tl, changes_between=changes_between), path, metadata=credits
+    )

@@ -21,7 +21,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from territory.errors import DateRangeError
+from territory.dates import to_day
 
 if TYPE_CHECKING:
     import folium
@@ -205,11 +205,4 @@ def points(
 
 
 def check_date(tl: ControlTimeline, date: object, name: str = "date") -> pd.Timestamp:
-    ds = tl.dataset
-    day = pd.Timestamp(date).normalize()
-    if day < ds.baseline_date or day > ds.as_of:
-        raise DateRangeError(
-            f"{name}: {day.date()} is outside the data's range; expected a day in "
-            f"[{ds.baseline_date.date()}, {ds.as_of.date()}]"
-        )
-    return day
+    return to_day(date, name, tl.baseline_date, tl.as_of)

@@ -293,12 +293,6 @@ def map_title(tl: ControlTimeline, date: pd.Timestamp, *, origin: str | None = N
     return text
 
 
-def _active(intervals: gpd.GeoDataFrame, day: pd.Timestamp) -> gpd.GeoDataFrame:
-    start = pd.to_datetime(intervals["valid_from"])
-    end = pd.to_datetime(intervals["valid_to"])
-    return intervals[(start <= day) & (end.isna() | (day < end))]
-
-
 def _crossings(
     tl: ControlTimeline, day: pd.Timestamp, places: gpd.GeoDataFrame, origin: str | None
 ) -> gpd.GeoDataFrame:
@@ -362,7 +356,7 @@ def control_map(
     ds = tl.dataset
     control = simplify_for_web(tl.at(day, by="actor"), tolerance_m=simplify_m)
     intervals = tl.intervals()
-    contested = _active(intervals, day)
+    contested = intervals.iloc[tl.active_intervals([day])[0]]
     contested = contested[contested["status"] == "contested"]
     if len(contested):
         contested = simplify_for_web(contested, tolerance_m=simplify_m)

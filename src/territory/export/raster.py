@@ -25,7 +25,6 @@ Examples
 
 from __future__ import annotations
 
-import datetime
 import json
 import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -38,7 +37,8 @@ import numpy as np
 import pandas as pd
 
 from territory.crs import WGS84, check_equal_area, study_area_crs
-from territory.errors import DateRangeError, TerritoryError
+from territory.dates import parse_days
+from territory.errors import TerritoryError
 from territory.export.atomic import atomic_path
 from territory.export.frames import interval_rows, zone_geometries
 
@@ -303,20 +303,11 @@ def band_dates(tl: ControlTimeline, dates: Any) -> list[pd.Timestamp]:
     Raises
     ------
     DateRangeError
-        When a date lies outside ``[baseline_date, as_of]`` of the dataset.
+        When a date lies outside ``[baseline_date, as_of]`` of the timeline.
     TerritoryError
         When there is no date.
     """
-    ds = tl.dataset
-    if isinstance(dates, (str, pd.Timestamp, datetime.date)):
-        dates = [dates]  # one date, not an iterable of characters
-    stamps = [pd.Timestamp(d).normalize() for d in dates]
-    for stamp in stamps:
-        if stamp < ds.baseline_date or stamp > ds.as_of:
-            raise DateRangeError(
-                f"dates: {stamp.date()} is outside the data's range; expected a day in "
-                f"[{ds.baseline_date.date()}, {ds.as_of.date()}]"
-            )
+    stamps = list(parse_days(dates, "dates", tl.baseline_date, tl.as_of))
     if not stamps:
         raise TerritoryError("dates: empty; expected at least one date")
     return stamps
@@ -334,10 +325,14 @@ def zone_codes(
         dataset's actor order), and the (dates, zones) codes of
         :func:`holder_codes`.
     """
-    intervals = tl.intervals()
-    zones = zone_geometries(intervals).set_index("zone_id").geometry
+    zones = zone_geometries(tl.intervals()).set_index("zone_id").geometry
     codes = actor_code_table(tl.dataset.actors.index)
-    return zones, codes, holder_codes(intervals, list(zones.index), stamps, codes)
+    state = tl.holders(stamps, list(zones.index))
+    unknown = sorted({state.actors[i] for i in np.unique(state.holder)} - set(codes))
+    if unknown:
+        raise TerritoryError(f"actors {unknown} hold zones but have no code in the actors table")
+    code_of = np.array([codes.get(actor, NODATA) for actor in state.actors], dtype=np.uint8)
+    return zones, codes, code_of[state.holder]
 
 
 def write_geotiff(
@@ -382,5 +377,5 @@ def write_geotiff(
     zones, codes, by_date = zone_codes(tl, stamps)
     crs = ds.equal_area_crs if crs == "albers" else crs
     grid, affine, grid_crs = rasterize_zones(zones, resolution_m=resolution_m, crs=crs)
-    colours = ds.actors["colour"].to_dict()
+    colours = {str(a): str(c) for a, c in ds.actors["colour"].dropna().items()}
     return write_code_raster(grid, affine, grid_crs, by_date, stamps, codes, colours, path)

@@ -21,8 +21,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from territory.dates import date_grid
 from territory.errors import DateRangeError, TerritoryError
-from territory.export.frames import interval_rows, simplify_for_web, zone_geometries
+from territory.export.frames import simplify_for_web, zone_geometries
 from territory.export.layers import to_rfc7946
 from territory.export.mapparts import (
     CONTESTED_STYLE,
@@ -139,20 +140,14 @@ def timeline_map_from_frames(
 
 
 def timeline_steps(start: pd.Timestamp, end: pd.Timestamp, freq: str) -> pd.DatetimeIndex:
-    """Slider days: ``pd.date_range(start, end, freq=freq)`` plus both ends.
+    """Slider days: :func:`territory.dates.date_grid` (both ends, pandas' dates between).
 
     Examples
     --------
     >>> [d.day for d in timeline_steps(pd.Timestamp("2024-01-03"), pd.Timestamp("2024-01-20"), "W")]
     [3, 7, 14, 20]
     """
-    try:
-        days = pd.date_range(start, end, freq=freq).normalize()
-    except ValueError as error:
-        raise TerritoryError(
-            f"freq: {freq!r} is not a pandas frequency; expected e.g. 'D', 'W' or 'MS' ({error})"
-        ) from error
-    return days.union(pd.DatetimeIndex([start, end])).unique().sort_values()
+    return date_grid(start, end, freq, ends=True)
 
 
 def timeline_map(
@@ -192,8 +187,8 @@ def timeline_map(
         When ``start`` or ``end`` is outside the data, or ``end`` < ``start``.
     """
     ds = tl.dataset
-    first = check_date(tl, ds.baseline_date if start is None else start, "start")
-    last = check_date(tl, ds.as_of if end is None else end, "end")
+    first = check_date(tl, tl.baseline_date if start is None else start, "start")
+    last = check_date(tl, tl.as_of if end is None else end, "end")
     if last < first:
         raise DateRangeError(f"end: {last.date()} is before start {first.date()}")
     steps = timeline_steps(first, last, freq)
@@ -203,7 +198,7 @@ def timeline_map(
     if "name" not in zones.columns:
         names = ds.places["name"] if "name" in ds.places.columns else pd.Series(dtype=str)
         zones["name"] = [names.get(z, z) for z in zone_ids]
-    rows = interval_rows(intervals, zone_ids, steps)
+    rows = tl.active_intervals(steps, zone_ids)
     colours = ds.actors["colour"].to_dict()
     actor_names = ds.actors["name"].to_dict()
     keys = list(zip(intervals["actor"], intervals["status"] == "contested", strict=True))
