@@ -621,8 +621,9 @@ class ControlTimeline:
         Returns
         -------
         geopandas.GeoDataFrame
-            ``zone`` level: ``actor`` (and ``side``) or ``side``,
-            ``area_km2``, ``contested_km2`` (the part whose place is
+            ``zone`` level: ``actor`` (and ``side``, on ``date``) or ``side``,
+            ``layer`` (with the layered or seat model: one row per group and
+            layer), ``area_km2``, ``contested_km2`` (the part whose place is
             contested), ``population`` (only when :attr:`has_population`),
             ``zones`` (how many) and the polygon.  ``township``
             level: ``ts_pcode``, ``township``, ``seat``, ``decided_by``,
@@ -635,7 +636,7 @@ class ControlTimeline:
         >>> tl = ControlTimeline(territory.load_shan())
         >>> sides = tl.at("2023-10-26", by="side")
         >>> sorted(sides.columns)
-        ['area_km2', 'contested_km2', 'geometry', 'side', 'zones']
+        ['area_km2', 'contested_km2', 'geometry', 'layer', 'population', 'side', 'zones']
         """
         if by not in ("actor", "side"):
             raise TerritoryError(f"by: {by!r} is not valid; expected 'actor' or 'side'")
