@@ -299,7 +299,14 @@ def render_summary(summary: dict[str, Any]) -> str:
         parts += [
             "",
             text_table(
-                ["trade share", "side", "of", "range, central (rule)", "closed", "reference period"],
+                [
+                    "trade share",
+                    "side",
+                    "of",
+                    "range, central (rule)",
+                    "closed",
+                    "reference period",
+                ],
                 [
                     [
                         f"basis {r['basis']}",
