@@ -23,7 +23,6 @@ import pandas as pd
 import shapely
 
 import territory
-from territory.crs import MYANMAR_ALBERS
 from territory.rollup import township_rollup
 
 #: Shan State (North): 24 townships in 7 districts, as Shan Herald (BNI,
@@ -71,8 +70,8 @@ def _northern_pcodes() -> list[str]:
 def _place_township() -> pd.Series:
     """Each place's township pcode (the polygon that covers it, else the nearest within 2 km)."""
     ds = territory.load_shan()
-    tws = ds.townships.to_crs(MYANMAR_ALBERS)
-    points = ds.places.geometry.to_crs(MYANMAR_ALBERS)
+    tws = ds.townships.to_crs(ds.equal_area_crs)
+    points = ds.places.geometry.to_crs(ds.equal_area_crs)
     tree = shapely.STRtree(tws.geometry.to_numpy())
     nearest, distance = tree.query_nearest(
         points.to_numpy(), return_distance=True, all_matches=False

@@ -41,7 +41,11 @@ write(
   "name": "Norland, Eastern Province (invented)",
   "baseline_date": "2024-04-30",
   "as_of": "2024-12-31",
-  "origin": "port_alder"
+  "origin": "port_alder",
+  "sides": {
+    "incumbent": "incumbent",
+    "labels": {"incumbent": "Government", "opposition": "Opposition", "neutral": "Neutral"}
+  }
 }
 """,
 )
@@ -60,7 +64,7 @@ def write_geojson(relative_path, properties, geometry):
 
 
 border = {"type": "LineString", "coordinates": [[1.0, -0.9], [3.0, -0.9]]}
-write_geojson("boundaries/myanmar.geojson", {"NAME": "Norland"}, box(1.0, -0.9, 3.0, -0.1))
+write_geojson("boundaries/country.geojson", {"NAME": "Norland"}, box(1.0, -0.9, 3.0, -0.1))
 write_geojson("boundaries/state.geojson", {"name": "Eastern Province"}, box(2.0, -0.9, 3.0, -0.1))
 write_geojson("boundaries/international_borders.geojson", {"left": "NOR", "right": "XSU"}, border)
 write_geojson("boundaries/neighbours.geojson", {"NAME": "Sudland"}, box(1.0, -1.7, 3.0, -0.9))
@@ -95,8 +99,8 @@ write(
     "events/actors.csv",
     """\
 id,name,aliases,side,coalition,colour,source,note
-NAF,Norland Armed Forces,the army,junta,,#4d4d4d,"Invented, 2026-11-28",the incumbent: territory calls the side that holds the capital 'junta'
-ELF,Eastern Liberation Front,,resistance,Eastern Alliance,#d62728,"Invented, 2026-11-28",
+NAF,Norland Armed Forces,the army,incumbent,,#4d4d4d,"Invented, 2026-11-28",the incumbent: dataset.json names its side
+ELF,Eastern Liberation Front,,opposition,Eastern Alliance,#d62728,"Invented, 2026-11-28",
 CMV,Carrow Militia,,neutral,,#9467bd,"Invented, 2026-11-28",a local militia that sides with nobody
 """,
 )

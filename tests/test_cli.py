@@ -634,9 +634,9 @@ def norland_townships(path: Path) -> Path:
     ("day", "expected"),
     [
         # the seats' holders: Brindle NAF, Dunmore NAF, Carrow the militia CMV
-        ("2024-06-25", {"junta": 2, "neutral": 1}),
+        ("2024-06-25", {"incumbent": 2, "neutral": 1}),
         # Dunmore fell to the ELF on 2024-09-25 and the militia handed Carrow over on 07-15
-        ("2024-10-10", {"junta": 1, "resistance": 2}),
+        ("2024-10-10", {"incumbent": 1, "opposition": 2}),
     ],
 )
 def test_summary_counts_townships_by_side(

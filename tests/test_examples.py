@@ -34,12 +34,20 @@ def run_example(name: str, workdir: Path, *args: str) -> subprocess.CompletedPro
 
 
 def test_every_example_is_tested() -> None:
-    tested = {"analysis.py", "report_map.py", "qgis_export.py", "bring_your_own.py"}
+    tested = {
+        "analysis.py",
+        "report_map.py",
+        "qgis_export.py",
+        "bring_your_own.py",
+        "illustrative.py",
+    }
     assert {p.name for p in EXAMPLES.glob("*.py")} == tested
 
 
 def guide_blocks() -> list[str]:
-    return re.findall(r"```python\n(.*?)```", GUIDE.read_text(encoding="utf-8"), flags=re.S)
+    text = GUIDE.read_text(encoding="utf-8")
+    part_1 = text.split("<!-- part 2: examples/illustrative.py -->")[0]
+    return re.findall(r"```python\n(.*?)```", part_1, flags=re.S)  # part 2: test_illustrative.py
 
 
 def test_the_guide_is_the_script() -> None:

@@ -24,7 +24,7 @@ from shapely.geometry import Point, box
 
 from browser.harness import require
 from export_cases import CASES, build
-from territory.crs import MYANMAR_ALBERS
+from territory.crs import MYANMAR_ALBERS, study_area_crs
 from territory.errors import DateRangeError
 from territory.export import write_geotiff
 from territory.export.raster import (
@@ -82,7 +82,7 @@ def test_hand_made_raster_reads_back(squares: gpd.GeoDataFrame, crs: str, tmp_pa
         expected_epsg = 4326 if crs == "EPSG:4326" else None
         assert src.crs.to_epsg() == expected_epsg
         if expected_epsg is None:
-            assert src.crs == rasterio.crs.CRS.from_string(MYANMAR_ALBERS)
+            assert src.crs == rasterio.crs.CRS.from_string(study_area_crs(zones))
         centres = gpd.GeoSeries([Point(97.25, 22.25), Point(97.75, 22.25)], crs="EPSG:4326")
         xy = [(p.x, p.y) for p in centres.to_crs(src.crs)]
         values = np.array(list(src.sample(xy, indexes=[1, 2])))

@@ -112,3 +112,32 @@ def test_embedded_unassessed_countryside_makes_an_unassessed_township() -> None:
     assert (rollup.loc[grey, "class"] == "unassessed").all()
     assert (rollup.loc[grey, "unassessed"] > 0.5).all()
     assert pd.Series(rollup["class"]).isin(ROLLUP_CLASSES).all()
+
+
+def test_rollup_classes_by_the_side_on_the_day() -> None:
+    """The MNDAA stands aside from 2024-05-01: its township is neutral from that day."""
+    import dataclasses
+
+    from test_models import _dataset, _townships
+
+    periods = pd.DataFrame(
+        {
+            "actor": ["MNDAA"],
+            "side": ["neutral"],
+            "valid_from": pd.to_datetime(["2024-05-01"]),
+            "valid_to": pd.to_datetime([None]),
+            "source": ["synthetic"],
+            "confidence": ["high"],
+            "note": [None],
+        }
+    )
+    ds = dataclasses.replace(_dataset([CAPTURE_WEST]), actor_sides=periods)
+    tl = ControlTimeline(ds, townships=_townships(), model="seat")
+    # seat model: each township is its seat's holder's side on the day
+    assert _classes(tl, "2024-04-30") == {"T1": "resistance", "T2": "junta"}
+    assert _classes(tl, "2024-05-01") == {"T1": "neutral", "T2": "junta"}
+    rollup = township_rollup(tl, "2024-05-01").set_index("ts_pcode")
+    assert rollup.loc["T1", "neutral"] == pytest.approx(1.0)
+    assert rollup.loc["T1", "resistance"] == 0.0
+    counts = township_counts(tl, "2024-05-01")
+    assert counts.loc["neutral", "townships"] == 1 and counts.loc["resistance", "townships"] == 0

@@ -141,7 +141,7 @@ def test_zones_with_real_townships_partition_the_state() -> None:
     # One point per township: its representative point, which lies inside it.
     points = townships.geometry.representative_point()
     rows = [(f"t{i}", "town", p.x, p.y) for i, p in enumerate(points)]
-    zones = build_zones(_places(rows), state, townships)
+    zones = build_zones(_places(rows), state, townships, crs=MYANMAR_ALBERS)
     _assert_partition(zones, state.geometry)
     # With one place per township, each township's ground inside the state
     # belongs to its own place.

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from territory.claims import claimed_vs_assessed, corroboration
 from territory.coverage import coverage_report
-from territory.crs import MYANMAR_ALBERS, WGS84, area_km2
+from territory.crs import MYANMAR_ALBERS, WGS84, area_km2, study_area_crs
 from territory.dataset import (
     Dataset,
     embedded_data_path,
@@ -88,6 +88,7 @@ __all__ = [
     "read_townships",
     "save_static_map",
     "static_map",
+    "study_area_crs",
     "timeline_map",
     "township_counts",
     "township_rollup",

@@ -330,7 +330,7 @@ def _origin_option(function: Callable[..., Any]) -> Callable[..., Any]:
         "--origin",
         default=None,
         metavar="PLACE",
-        help="Where the junta's road network starts, for the 'cut' basis and road reach "
+        help="Where the incumbent's road network starts (the junta's, in Shan State), for the 'cut' basis and road reach "
         "(default: 'origin' in the dataset's dataset.json, else mandalay).",
     )(function)
 
@@ -506,7 +506,7 @@ def summary(
 
 
 # --------------------------------------------------------------------------- crossings
-@main.command(short_help="Who holds each border crossing, and can the junta reach it.")
+@main.command(short_help="Who holds each border crossing, and can the incumbent reach it.")
 @_date_option()
 @click.option(
     "--format",
@@ -521,7 +521,7 @@ def summary(
 def crossings(
     date: pd.Timestamp | None, fmt: str, origin: str | None, data: Path | None, **tl_options: Any
 ) -> None:
-    """Who holds each border crossing on a day, and whether the junta can reach it."""
+    """Who holds each border crossing on a day, and whether the incumbent can reach it."""
     from territory.trade import crossings_at
 
     ds = _load(data)
@@ -887,7 +887,8 @@ def demo(out: Path, origin: str | None, data: Path | None) -> None:
         return figures["map"]
 
     title = (
-        f"{ds.name}: share of all border trade through crossings the resistance holds\n"
+        f"{ds.name}: share of all border trade through crossings held by "
+        f"{ds.sides.label(ds.sides.others[0])}\n"
         "weekly, basis 'held'; the band is the low-high range; weights: trade per post "
         "in the reference period (see the CSV's notes)"
     )
@@ -906,6 +907,9 @@ def demo(out: Path, origin: str | None, data: Path | None) -> None:
                 "control_intervals.geojson",
                 lambda: export.write_geojson(tl.intervals(), out / "control_intervals.geojson"),
             ),
+            ("map.png", lambda: export.save_static_map(static_map_box(), out / "map.png")),
+            ("map.svg", lambda: export.save_static_map(static_map_box(), out / "map.svg")),
+            ("area_held.png", lambda: save_chart(area_chart(tl), out / "area_held.png")),
             ("trade_share_weekly.csv", trade_series),
             (
                 "trade_share_weekly.png",
@@ -913,11 +917,10 @@ def demo(out: Path, origin: str | None, data: Path | None) -> None:
                     series_box["weekly"], out / "trade_share_weekly.png", title, tl=tl
                 ),
             ),
-            ("map.png", lambda: export.save_static_map(static_map_box(), out / "map.png")),
-            ("map.svg", lambda: export.save_static_map(static_map_box(), out / "map.svg")),
-            ("area_held.png", lambda: save_chart(area_chart(tl), out / "area_held.png")),
-        ],
+        ][: None if len(ds.trade) else -2],  # without trade data, no trade share
     )
+    if not len(ds.trade):
+        click.echo(f"{ds.name}: no trade data (trade/border_trade.csv); trade share skipped")
     for day, why in headline_dates(ds, embedded=data is None):
         click.echo(f"== {why} ==")
         click.echo(render_summary(summarise(tl, day, origin=origin)))
@@ -929,6 +932,9 @@ def demo(out: Path, origin: str | None, data: Path | None) -> None:
 
 # The analysis commands (series, changes, trade) live in their own module.
 from territory import cli_analysis  # noqa: E402,F401
+from territory.cli_import import import_group  # noqa: E402  (territory import ...)
+
+main.add_command(import_group)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from territory.claims import corroboration
-from territory.crs import MYANMAR_ALBERS, WGS84
+from territory.crs import WGS84, study_area_crs
 from territory.schema import HOLDER_CHANGING_KINDS
 
 if TYPE_CHECKING:
@@ -78,13 +78,13 @@ def _names(row: pd.Series) -> set[str]:
 
 
 def _nearest_same_name(
-    places: pd.DataFrame, names: list[str], lon: np.ndarray, lat: np.ndarray
+    places: pd.DataFrame, names: list[str], lon: np.ndarray, lat: np.ndarray, crs: str
 ) -> np.ndarray:
     """Distance (km) from each place to the nearest gazetteer point of one of its names."""
     import geopandas as gpd
 
     def albers(x: Any, y: Any) -> np.ndarray:
-        series = gpd.GeoSeries(gpd.points_from_xy(x, y), crs=WGS84).to_crs(MYANMAR_ALBERS)
+        series = gpd.GeoSeries(gpd.points_from_xy(x, y), crs=WGS84).to_crs(crs)
         return np.column_stack([series.x.to_numpy(), series.y.to_numpy()])
 
     points = albers(lon, lat)
@@ -100,7 +100,9 @@ def _nearest_same_name(
     return out
 
 
-def gazetteer_distances(places: pd.DataFrame, geodata: str | Path) -> pd.DataFrame:
+def gazetteer_distances(
+    places: pd.DataFrame, geodata: str | Path, *, crs: str | None = None
+) -> pd.DataFrame:
     """How far each seat, town, crossing and trade zone lies from GeoNames and MIMU.
 
     Each place is matched by its name, its id and its ``alt_names`` (folded by
@@ -115,6 +117,9 @@ def gazetteer_distances(places: pd.DataFrame, geodata: str | Path) -> pd.DataFra
         ``places.csv`` as loaded (``Dataset.places``).
     geodata : str or Path
         The directory holding the two gazetteer files (see the module docs).
+    crs : str, optional
+        The equal-area CRS of the distances (normally ``Dataset.equal_area_crs``);
+        default :func:`territory.crs.study_area_crs` fitted to the places.
 
     Returns
     -------
@@ -128,6 +133,9 @@ def gazetteer_distances(places: pd.DataFrame, geodata: str | Path) -> pd.DataFra
     geonames = pd.read_csv(geodata / GEONAMES_FILE)
     mimu = pd.read_csv(geodata / MIMU_TOWNS_FILE).dropna(subset=["Longitude", "Latitude"])
     chosen = places.loc[places["kind"].isin(GAZETTEER_KINDS)]
+    if crs is None:
+        lon, lat = places["lon"].astype(float), places["lat"].astype(float)
+        crs = study_area_crs((lon.min(), lat.min(), lon.max(), lat.max()))
     out = pd.DataFrame(index=chosen.index.astype(str))
     out["kind"] = chosen["kind"].to_numpy()
     out["geonames_km"] = _nearest_same_name(
@@ -135,12 +143,14 @@ def gazetteer_distances(places: pd.DataFrame, geodata: str | Path) -> pd.DataFra
         [normalise_name(n) for n in geonames["name"]],
         geonames["longitude"].to_numpy(),
         geonames["latitude"].to_numpy(),
+        crs,
     )
     out["mimu_km"] = _nearest_same_name(
         chosen,
         [normalise_name(n) for n in mimu["Town_Name_Eng"]],
         mimu["Longitude"].to_numpy(),
         mimu["Latitude"].to_numpy(),
+        crs,
     )
     near = (out["geonames_km"] <= GAZETTEER_MAX_KM) | (out["mimu_km"] <= GAZETTEER_MAX_KM)
     out["far"] = ~near.to_numpy()
@@ -212,7 +222,7 @@ def coverage_report(dataset: Dataset, geodata: str | Path | None = None) -> dict
     has_seat = np.array([normalise_name(n) in seat_townships for n in names])
     has_people = np.array([normalise_name(n) in {normalise_name(k) for k in known} for n in names])
     area = townships["area_km2"].to_numpy(dtype=float)
-    gazetteer = gazetteer_distances(places, geodata)
+    gazetteer = gazetteer_distances(places, geodata, crs=dataset.equal_area_crs)
     report |= {
         "townships": len(townships),
         "townships_without_seat": sorted(names[~has_seat]),

@@ -25,7 +25,7 @@ import json
 import logging
 import re
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -37,9 +37,10 @@ import pandas as pd
 import shapely
 
 from territory.claims import check_claims
-from territory.crs import MYANMAR_ALBERS, WGS84
+from territory.crs import WGS84, check_equal_area, study_area_crs
 from territory.errors import DataError, DataProblem, Severity
 from territory.schema import HOLDER_CHANGING_KINDS, SPECS, Column, TableSpec
+from territory.sides import RESERVED_SIDES, SHAN_SIDES, SideHistory, SideVocabulary, parse_sides
 from territory.townships import TOWNSHIP_ATTRIBUTION, TOWNSHIPS_FILE, key_townships
 
 __all__ = [
@@ -64,7 +65,7 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _BOUNDARIES = {
     "state": "boundaries/state.geojson",
-    "country": "boundaries/myanmar.geojson",
+    "country": "boundaries/country.geojson",
     "borders": "boundaries/international_borders.geojson",
 }
 _NEIGHBOURS = "boundaries/neighbours.geojson"
@@ -80,6 +81,8 @@ _BOUNDARY_GEOMETRIES = {
 MAX_DATE_UNCERTAINTY_DAYS = 3653
 _INT64_MAX = 2**63 - 1
 LOG = logging.getLogger("territory")
+#: Older names still accepted when the new one is absent.
+_LEGACY_NAMES = {"boundaries/country.geojson": "boundaries/myanmar.geojson"}
 
 
 @dataclass(frozen=True)
@@ -156,6 +159,35 @@ class Dataset:
     claims: pd.DataFrame | None = None
     townships: gpd.GeoDataFrame | None = None
     attributions: tuple[str, ...] = ()
+    #: ``equal_area_crs`` from dataset.json, or None to fit one to the study area.
+    projection: str | None = None
+    #: The side vocabulary (dataset.json ``sides``; default the Shan one).
+    sides: SideVocabulary = SHAN_SIDES
+    #: ``events/actor_sides.csv``: sides over time (empty or None: actors.csv's sides).
+    actor_sides: pd.DataFrame | None = None
+
+    def side_history(self, actor_ids: Sequence[str] | None = None) -> SideHistory:
+        """Which side each actor is on, day by day (see :mod:`territory.sides`).
+
+        Examples
+        --------
+        >>> load_shan().side_history().side("SAC", "2024-01-01")
+        'junta'
+        """
+        return SideHistory(self.actors, self.actor_sides, actor_ids)
+
+    @property
+    def equal_area_crs(self) -> str:
+        """The CRS of every area and distance: dataset.json's, else fitted to the study area.
+
+        See :func:`territory.crs.study_area_crs`.
+
+        Examples
+        --------
+        >>> load_shan().equal_area_crs.split()[:2]
+        ['+proj=aea', '+lat_0=19']
+        """
+        return self.projection or study_area_crs(self.state)
 
     def __repr__(self) -> str:
         return (
@@ -395,9 +427,12 @@ class _Loader:
         neighbours = self.boundary(_NEIGHBOURS, "neighbours") if _exists(neighbours_path) else None
         # Each cross-file check runs when the files it needs were read.
         baseline_date, as_of = (meta[1], meta[2]) if meta is not None else (None, None)
+        projection = self.projection(meta_path) if meta is not None else None
+        state = shapes["state"]
+        crs = projection or (study_area_crs(state) if state is not None else None)
         places = (
-            self.places(tables["places"], shapes["country"], shapes["borders"])
-            if tables["places"] is not None
+            self.places(tables["places"], shapes["country"], shapes["borders"], crs)
+            if tables["places"] is not None and crs is not None
             else None
         )
         place_ids = places.index if places is not None else None
@@ -438,6 +473,9 @@ class _Loader:
         ):
             return None
         name, baseline_date, as_of, _ = meta
+        vocabulary = self.vocabulary(meta_path)
+        actor_sides = read["actor_sides"]
+        self.check_sides(vocabulary, actors, actor_sides)
         claims_file = str(self.root / SPECS["claims"].path)
         self.problems += check_claims(
             read["claims"], events["event_id"], actors.index, claims_file
@@ -461,6 +499,9 @@ class _Loader:
             neighbours=neighbours,
             origin=origin,
             gate_events=tables["gate_events"],
+            projection=projection,
+            sides=vocabulary,
+            actor_sides=tables["actor_sides"],
             claims=tables["claims"],
             townships=townships,
             attributions=(TOWNSHIP_ATTRIBUTION,) if townships is not None else (),
@@ -583,8 +624,69 @@ class _Loader:
             origin,
         )
 
+    def vocabulary(self, path: Path) -> SideVocabulary:
+        """``sides`` of dataset.json (already parsed), checked; the Shan sides when absent."""
+        vocabulary, problems = parse_sides(
+            json.loads(path.read_text(encoding="utf-8")).get("sides")
+        )
+        for message in problems:
+            self.problem(path, None, "sides", message)
+        return vocabulary
+
+    def check_sides(
+        self, vocabulary: SideVocabulary, actors: pd.DataFrame, periods: pd.DataFrame
+    ) -> None:
+        expected = f"expected one of dataset.json's sides {list(vocabulary.ids)}"
+        for spec, column, frame in (
+            (SPECS["actors"], "side", actors.reset_index(drop=True)),
+            (SPECS["actor_sides"], "side", periods),
+        ):
+            for row, side in _rows(frame[column]):
+                if side is not None and side not in vocabulary.ids + RESERVED_SIDES:
+                    self.problem(self.root / spec.path, row, column, f"{side!r}: {expected}")
+        path = self.root / SPECS["actor_sides"].path
+        last_end: dict[str, tuple[int, pd.Timestamp | None]] = {}
+        ordered = periods.assign(_row=range(2, len(periods) + 2)).sort_values(
+            ["actor", "valid_from"], kind="stable"
+        )
+        for actor, start, end, row in zip(
+            ordered["actor"],
+            ordered["valid_from"],
+            ordered["valid_to"],
+            ordered["_row"],
+            strict=True,
+        ):
+            if pd.isna(start):
+                continue
+            if pd.notna(end) and end <= start:
+                self.problem(path, row, "valid_to", f"{end.date()} is not after valid_from")
+            previous = last_end.get(actor)
+            if previous is not None and (previous[1] is None or start < previous[1]):
+                self.problem(
+                    path,
+                    row,
+                    "valid_from",
+                    f"{actor}'s period from {start.date()} overlaps its period of row "
+                    f"{previous[0]}; an actor is on one side at a time",
+                )
+            last_end[actor] = (row, None if pd.isna(end) else end)
+
+    def projection(self, path: Path) -> str | None:
+        """``equal_area_crs`` of dataset.json (already parsed), checked; None when absent."""
+        value = json.loads(path.read_text(encoding="utf-8")).get("equal_area_crs")
+        if value is None:
+            return None
+        try:
+            return check_equal_area(str(value))
+        except ValueError as error:
+            self.problem(path, None, "equal_area_crs", str(error).split(": ", 1)[1])
+            return None
+
     def boundary(self, relative: str, role: str) -> gpd.GeoDataFrame | None:
         path = self.root / relative
+        legacy = _LEGACY_NAMES.get(relative)
+        if legacy is not None and not _exists(path) and _exists(self.root / legacy):
+            path = self.root / legacy
         kinds = _BOUNDARY_GEOMETRIES[role]
         expected = f"a GeoJSON FeatureCollection of {' or '.join(kinds)} features"
         text = self.read_json_text(path, expected, "missing file")
@@ -812,14 +914,15 @@ class _Loader:
         table: pd.DataFrame,
         country: gpd.GeoDataFrame | None,
         borders: gpd.GeoDataFrame | None,
+        crs: str,
     ) -> gpd.GeoDataFrame:
         path = self.root / SPECS["places"].path
         places = gpd.GeoDataFrame(
             table, geometry=gpd.points_from_xy(table["lon"], table["lat"]), crs=WGS84
         )
         # Without a readable outline or border file, the distance checks cannot run.
-        outline = country.to_crs(MYANMAR_ALBERS).union_all() if country is not None else None
-        lines = borders.to_crs(MYANMAR_ALBERS).union_all() if borders is not None else None
+        outline = country.to_crs(crs).union_all() if country is not None else None
+        lines = borders.to_crs(crs).union_all() if borders is not None else None
 
         def distance_km(lon: pd.Series, lat: pd.Series, to: shapely.Geometry | None) -> np.ndarray:
             """Distance of each (lon, lat) to ``to``; inf where not a lon/lat at all."""
@@ -829,7 +932,7 @@ class _Loader:
             points = gpd.GeoSeries(
                 gpd.points_from_xy(lon.where(plausible, 0), lat.where(plausible, 0)), crs=WGS84
             )
-            distance = points.to_crs(MYANMAR_ALBERS).distance(to).to_numpy() / 1000
+            distance = points.to_crs(crs).distance(to).to_numpy() / 1000
             return np.where(plausible, distance, np.inf)
 
         lon, lat = table["lon"].astype(float), table["lat"].astype(float)
@@ -882,7 +985,7 @@ class _Loader:
                     path,
                     row,
                     "id",
-                    f"{actor!r} is not valid: expected an uppercase id such as 'MNDAA'",
+                    f"{actor!r} is not valid: expected an uppercase id such as 'GOV' or 'ELF'",
                 )
 
     def check_references(

@@ -19,7 +19,6 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from territory.crs import MYANMAR_ALBERS
 from territory.dataset import Dataset
 from territory.errors import TerritoryError
 from territory.population import census_population, raster_population
@@ -85,7 +84,8 @@ class Ground:
 
     @cached_property
     def albers(self) -> np.ndarray:
-        return self.zones.geometry.to_crs(MYANMAR_ALBERS).to_numpy()
+        """The zones in the dataset's equal-area CRS (``Dataset.equal_area_crs``)."""
+        return self.zones.geometry.to_crs(self.dataset.equal_area_crs).to_numpy()
 
     @cached_property
     def covers(self) -> bool:
@@ -93,7 +93,7 @@ class Ground:
         return bool(shapely.coverage_is_valid(self.albers))
 
     def union(self, mask: np.ndarray) -> shapely.Geometry:
-        """The union of the zones in ``mask`` (Albers).
+        """The union of the zones in ``mask`` (in :attr:`albers`' equal-area CRS).
 
         Zones that form a valid coverage are merged along their shared edges
         (:func:`shapely.coverage_union_all`, several times faster); the result
@@ -134,7 +134,9 @@ class Ground:
                 "townships: this timeline was built without townships; pass "
                 "townships=territory.read_townships(path) to ControlTimeline"
             )
-        seats = township_seats(self.dataset.places, self.townships)
+        seats = township_seats(
+            self.dataset.places, self.townships, crs=self.dataset.equal_area_crs
+        )
         pieces = self.zones.attrs["pieces"].dropna(subset=["ts_pcode"])
         largest = (
             pieces.sort_values(["ts_pcode", "area_km2", "zone_id"], ascending=[True, False, True])

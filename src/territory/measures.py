@@ -27,6 +27,7 @@ __all__ = [
     "MEASURES",
     "TABLE_CHUNK",
     "group_series",
+    "group_series_by_period",
     "group_table",
     "uncertainty_shifts",
 ]
@@ -49,7 +50,9 @@ def group_table(
 
     ``holder`` holds actor codes (state rows × place columns); ``columns``
     picks the measured columns and ``weights`` weighs them; ``group_of_code``
-    maps an actor code to its group (``None``: the actor is the group).  A few
+    maps an actor code to its group (``None``: the actor is the group), or,
+    of shape (rows of ``holder``, actors), does so row by row (a side on
+    each state's day, :mod:`territory.sides`).  A few
     hundred rows at a time: the same sums, in the same order, as one bincount
     over every row, without full-size temporaries.
     """
@@ -58,7 +61,9 @@ def group_table(
     tiled = np.tile(weights, min(chunk, n_rows))
     for first in range(0, n_rows, chunk):
         codes = holder[first : first + chunk, columns]
-        if group_of_code is not None:
+        if group_of_code is not None and group_of_code.ndim == 2:  # a group per row
+            codes = np.take_along_axis(group_of_code[first : first + chunk], codes, axis=1)
+        elif group_of_code is not None:
             codes = group_of_code[codes]
         rows = len(codes)
         offsets = codes + (np.arange(rows) * n_groups)[:, None]
@@ -71,10 +76,13 @@ def group_table(
 def uncertainty_shifts(
     events: pd.DataFrame,
     labels: list[str],
-    group_of: Callable[[object], object],
+    group_of: Callable[[pd.Series, pd.Series], pd.Series],
     earliest: pd.Timestamp,
 ) -> Iterator[tuple[int, pd.DataFrame | None, pd.DataFrame | None]]:
     """For each group: the logs of its low and high band (``None``: nothing uncertain).
+
+    ``group_of(actors, days)`` gives the group of each actor on each event's
+    day (an actor's side may change over time).
 
     The low band moves every uncertain event that gives the group a place to
     the late end of its window and every one that takes a place from it to
@@ -82,8 +90,8 @@ def uncertainty_shifts(
     """
     spread = pd.to_timedelta(events["date_uncertainty_days"].fillna(0).astype(int), unit="D")
     uncertain = (spread > pd.Timedelta(0)) & events["kind"].isin(HOLDER_CHANGING)
-    gets = events["to_actor"].map(group_of)
-    loses = events["from_actor"].map(group_of)
+    gets = group_of(events["to_actor"], events["date"])
+    loses = group_of(events["from_actor"], events["date"])
     early = (events["date"] - spread).where(events["date"] - spread >= earliest, earliest)
     late = events["date"] + spread
     for g, label in enumerate(labels):
@@ -178,3 +186,41 @@ def group_series(
     when = effective[by_day]
     total = base + np.concatenate([[0.0], np.cumsum(delta[by_day])])
     return total[np.searchsorted(when, dates, side="right")]
+
+
+def group_series_by_period(
+    events: pd.DataFrame,
+    place_pos: dict[str, int],
+    base_holder: np.ndarray,
+    actor_code: dict[str, int],
+    in_group: np.ndarray,
+    period_starts: np.ndarray,
+    weight: np.ndarray,
+    dates: np.ndarray,
+) -> np.ndarray:
+    """:func:`group_series` when group membership changes over time.
+
+    ``in_group`` has one row per period (actors as columns); period ``k``
+    runs from ``period_starts[k]`` (sorted, the first on or before every
+    date) to the next start.  Each date takes the measure under its period's
+    membership: an actor that changes side moves its ground with it on that
+    day, without any change of holder.
+
+    Examples
+    --------
+    >>> ev = pd.DataFrame({"place": ["a"], "date": pd.to_datetime(["2024-01-05"]),
+    ...                    "kind": ["capture"], "to_actor": ["X"], "row": [2]})
+    >>> days = pd.to_datetime(["2024-01-04", "2024-01-06", "2024-01-08"]).to_numpy()
+    >>> starts = pd.to_datetime(["2024-01-01", "2024-01-07"]).to_numpy()
+    >>> group_series_by_period(ev, {"a": 0}, np.array([0]), {"B": 0, "X": 1},
+    ...     np.array([[False, True], [False, False]]), starts, np.array([2.0]), days).tolist()
+    [0.0, 2.0, 0.0]
+    """
+    period = np.searchsorted(period_starts, dates, side="right") - 1
+    out = np.empty(len(dates))
+    for k in np.unique(period):
+        on = period == k
+        out[on] = group_series(
+            events, place_pos, base_holder, actor_code, in_group[k], weight, dates[on]
+        )
+    return out

@@ -60,7 +60,7 @@ import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from territory.crs import MYANMAR_ALBERS, WGS84
+from territory.crs import WGS84
 from territory.dataset import Dataset
 from territory.errors import DataError, DataProblem, TerritoryError
 from territory.townships import township_slug
@@ -214,7 +214,7 @@ def footprint_radii(dataset: Dataset) -> pd.Series:
 
 
 def _polygons(dataset: Dataset, relative: str) -> gpd.GeoDataFrame | None:
-    """An optional polygon file of the dataset with a ``place`` column, in Albers."""
+    """An optional polygon file of the dataset with a ``place`` column, in its equal-area CRS."""
     path = dataset.path / relative
     if not path.is_file():
         return None
@@ -241,15 +241,17 @@ def _polygons(dataset: Dataset, relative: str) -> gpd.GeoDataFrame | None:
                 )
     if problems:
         raise DataError(problems)
-    return frame.to_crs(MYANMAR_ALBERS)
+    return frame.to_crs(dataset.equal_area_crs)
 
 
-def _regions(townships: gpd.GeoDataFrame, outline: BaseGeometry) -> list[tuple[str, BaseGeometry]]:
+def _regions(
+    townships: gpd.GeoDataFrame, outline: BaseGeometry, crs: str
+) -> list[tuple[str, BaseGeometry]]:
     """Each township's ground inside the study area, disjoint (an earlier row wins)."""
     taken: list[BaseGeometry] = []
     regions = []
     for pcode, polygon in zip(
-        townships["TS_PCODE"], townships.geometry.to_crs(MYANMAR_ALBERS).to_numpy(), strict=True
+        townships["TS_PCODE"], townships.geometry.to_crs(crs).to_numpy(), strict=True
     ):
         region = _polygonal(shapely.intersection(shapely.make_valid(polygon), outline))
         hits = [g for g in taken if shapely.intersects(g, region)]
@@ -280,36 +282,36 @@ def _with_slivers(
     return grown
 
 
-def _unfolded(geometry: BaseGeometry) -> BaseGeometry:
+def _unfolded(geometry: BaseGeometry, crs: str) -> BaseGeometry:
     """A zone (EPSG:4326) whose ring reprojection folded: repaired, without sliver parts."""
     parts = shapely.get_parts(_polygonal(shapely.make_valid(geometry)))
-    areas = gpd.GeoSeries(parts, crs=WGS84).to_crs(MYANMAR_ALBERS).area.to_numpy()
+    areas = gpd.GeoSeries(parts, crs=WGS84).to_crs(crs).area.to_numpy()
     return shapely.union_all(parts[areas >= _MIN_PART_M2])
 
 
-def _round_trip_valid(stored: np.ndarray) -> np.ndarray:
-    """Zones (EPSG:4326) that stay valid when projected back to Albers.
+def _round_trip_valid(stored: np.ndarray, crs: str) -> np.ndarray:
+    """Zones (EPSG:4326) that stay valid when projected back to the equal-area ``crs``.
 
     Vertices a hair apart can cross once reprojected; snapping such a zone to a
     grid of 1e-9° (0.1 mm) to 1e-7° (1 cm) removes them without moving its area.
     """
 
-    def albers(g: BaseGeometry) -> BaseGeometry:
-        return gpd.GeoSeries([g], crs=WGS84).to_crs(MYANMAR_ALBERS).iloc[0]
+    def projected(g: BaseGeometry) -> BaseGeometry:
+        return gpd.GeoSeries([g], crs=WGS84).to_crs(crs).iloc[0]
 
     def wgs84(g: BaseGeometry) -> BaseGeometry:
-        return gpd.GeoSeries([g], crs=MYANMAR_ALBERS).to_crs(WGS84).iloc[0]
+        return gpd.GeoSeries([g], crs=crs).to_crs(WGS84).iloc[0]
 
-    back = gpd.GeoSeries(stored, crs=WGS84).to_crs(MYANMAR_ALBERS).to_numpy()
+    back = gpd.GeoSeries(stored, crs=WGS84).to_crs(crs).to_numpy()
     for i in np.flatnonzero(~shapely.is_valid(back)):
         candidates = [shapely.set_precision(stored[i], grid) for grid in (1e-9, 1e-8, 1e-7)]
         repaired = back[i]
-        for _ in range(3):  # repair in Albers, then in WGS84, until both are valid
+        for _ in range(3):  # repair in ``crs``, then in WGS84, until both are valid
             repaired = _polygonal(shapely.make_valid(repaired))
             candidates.append(_polygonal(shapely.make_valid(wgs84(repaired))))
-            repaired = albers(candidates[-1])
+            repaired = projected(candidates[-1])
         for candidate in candidates:
-            if candidate.is_valid and albers(candidate).is_valid:
+            if candidate.is_valid and projected(candidate).is_valid:
                 stored[i] = candidate
                 break
     return stored
@@ -321,14 +323,15 @@ def _frame(
     merged: dict[str, str],
     pieces: list[tuple[str, str | None, float]],
     outline: BaseGeometry,
+    crs: str,
 ) -> gpd.GeoDataFrame:
-    """Zones in the shape every model returns."""
+    """Zones in the shape every model returns (``geometry`` in metres of ``crs``)."""
     ids = [z for z, g in geometry.items() if not g.is_empty]
     shapes = [geometry[z] for z in ids]
-    stored = gpd.GeoSeries(shapes, crs=MYANMAR_ALBERS).to_crs(WGS84).to_numpy()
+    stored = gpd.GeoSeries(shapes, crs=crs).to_crs(WGS84).to_numpy()
     folded = ~shapely.is_valid(stored)
-    stored[folded] = [_unfolded(g) for g in stored[folded]]
-    stored = _round_trip_valid(stored)
+    stored[folded] = [_unfolded(g, crs) for g in stored[folded]]
+    stored = _round_trip_valid(stored, crs)
     frame = gpd.GeoDataFrame(
         {
             "zone_id": ids,
@@ -375,14 +378,14 @@ def _merged(zone_of: pd.Series) -> dict[str, str]:
 
 
 def _layered(dataset: Dataset, townships: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    places, state = dataset.places, dataset.state
-    outline = _outline(state)
-    regions = _regions(townships, outline)
+    places, state, crs = dataset.places, dataset.state, dataset.equal_area_crs
+    outline = _outline(state, crs)
+    regions = _regions(townships, outline, crs)
     grown = _with_slivers(regions, outline)
     # Settlements: footprints, split by nearest place where they overlap.
-    zone_of = area_places(places, state)
+    zone_of = area_places(places, state, crs=crs)
     ids = [str(p) for p, z in zone_of.items() if p == z]
-    points = places.geometry.loc[ids].to_crs(MYANMAR_ALBERS).to_numpy()
+    points = places.geometry.loc[ids].to_crs(crs).to_numpy()
     radii = footprint_radii(dataset)
     urban = _polygons(dataset, FOOTPRINTS_FILE)
     urban_of = (
@@ -441,22 +444,22 @@ def _layered(dataset: Dataset, townships: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
             )
         )
     geometry = _clean(geometry)
-    return _frame(geometry, layer, _merged(zone_of), _pieces(geometry, regions), outline)
+    return _frame(geometry, layer, _merged(zone_of), _pieces(geometry, regions), outline, crs)
 
 
 def _seat(dataset: Dataset, townships: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    places, state = dataset.places, dataset.state
-    outline = _outline(state)
-    regions = _regions(townships, outline)
+    places, state, crs = dataset.places, dataset.state, dataset.equal_area_crs
+    outline = _outline(state, crs)
+    regions = _regions(townships, outline, crs)
     grown = _with_slivers(regions, outline)
-    nearest = build_zones(places, state, townships)
+    nearest = build_zones(places, state, townships, crs=crs)
     pieces = nearest.attrs["pieces"].dropna(subset=["ts_pcode"])
     largest = (
         pieces.sort_values(["ts_pcode", "area_km2", "zone_id"], ascending=[True, False, True])
         .drop_duplicates("ts_pcode")
         .set_index("ts_pcode")["zone_id"]
     )
-    seats = township_seats(places, townships)["seat"]
+    seats = township_seats(places, townships, crs=crs)["seat"]
     decider = seats.where(seats.notna(), largest.reindex(seats.index))
     parts: dict[str, list[BaseGeometry]] = {}
     owned: list[tuple[str, str]] = []
@@ -473,7 +476,7 @@ def _seat(dataset: Dataset, townships: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         piece_rows.append((zone, pcode, inside / 1e6))
         if grown[pcode].area - inside > _MIN_PIECE_M2:
             piece_rows.append((zone, None, (grown[pcode].area - inside) / 1e6))
-    return _frame(geometry, layer, {}, piece_rows, outline)
+    return _frame(geometry, layer, {}, piece_rows, outline, crs)
 
 
 def model_zones(
@@ -498,7 +501,7 @@ def model_zones(
     if model not in MODELS:
         raise TerritoryError(f"model: {model!r} is not known; expected one of {list(MODELS)}")
     if model == "nearest":
-        return build_zones(dataset.places, dataset.state, townships)
+        return build_zones(dataset.places, dataset.state, townships, crs=dataset.equal_area_crs)
     if townships is None:
         raise TerritoryError(
             f"model: {model!r} needs township polygons; the dataset ships none, so pass "

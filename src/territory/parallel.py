@@ -105,16 +105,44 @@ def _dask_table(
     from territory.measures import group_table
 
     blocks = da.from_array(holder, chunks=(states_per_task, -1))
-    table = blocks.map_blocks(
-        group_table,
-        columns,
-        weights,
-        group_of_code,
-        n_groups,
-        chunks=(blocks.chunks[0], (n_groups,)),
-        dtype=float,
-    )
+    if group_of_code is not None and group_of_code.ndim == 2:
+        # A group per state row (each actor's side on the state's day): the
+        # rows of the groups go with the rows of the states.
+        groups = da.from_array(group_of_code, chunks=(states_per_task, -1))
+        table = da.map_blocks(
+            _rows_table,
+            blocks,
+            groups,
+            columns,
+            weights,
+            n_groups,
+            chunks=(blocks.chunks[0], (n_groups,)),
+            dtype=float,
+        )
+    else:
+        table = blocks.map_blocks(
+            group_table,
+            columns,
+            weights,
+            group_of_code,
+            n_groups,
+            chunks=(blocks.chunks[0], (n_groups,)),
+            dtype=float,
+        )
     return np.asarray(_compute(table)[0])
+
+
+def _rows_table(
+    holder: np.ndarray,
+    groups: np.ndarray,
+    columns: np.ndarray,
+    weights: np.ndarray,
+    n_groups: int,
+) -> np.ndarray:
+    """One block of :func:`_dask_table` with its own rows of groups."""
+    from territory.measures import group_table
+
+    return group_table(holder, columns, weights, groups, n_groups)
 
 
 def series(
@@ -218,7 +246,11 @@ def build_zones(tl: ControlTimeline, *, npartitions: int | None = None) -> gpd.G
         return pieces.reset_index(drop=True)
 
     zones = build_in_memory(
-        tl.dataset.places, tl.dataset.state, tl.townships, map_regions=on_partitions
+        tl.dataset.places,
+        tl.dataset.state,
+        tl.townships,
+        map_regions=on_partitions,
+        crs=tl.dataset.equal_area_crs,
     )
     tl._ground.adopt(zones)  # the zones cannot be swapped once built
     return tl.zones
@@ -341,6 +373,7 @@ def write_geotiff_chunked(
     ds = tl.dataset
     stamps = band_dates(tl, dates)
     zones, codes, by_date = zone_codes(tl, stamps)
+    crs = ds.equal_area_crs if crs == "albers" else crs
     lookup = code_lookup(by_date)
     shapes, (height, width), transform, grid_crs = zone_grid(
         zones, resolution_m=resolution_m, crs=crs

@@ -101,7 +101,9 @@ def known_sum(values: np.ndarray) -> float:
     return float(np.nansum(values))
 
 
-def population_coverage(table: pd.DataFrame, townships: pd.DataFrame) -> str:
+def population_coverage(
+    table: pd.DataFrame, townships: pd.DataFrame, *, crs: str | None = None
+) -> str:
     """In words, how much of the ground has a census figure.
 
     Parameters
@@ -110,16 +112,20 @@ def population_coverage(table: pd.DataFrame, townships: pd.DataFrame) -> str:
         ``ts_pcode`` and ``population`` (the census totals).
     townships : pandas.DataFrame
         The township polygons, indexed by pcode, with geometry.
+    crs : str, optional
+        The equal-area CRS of the areas (normally ``Dataset.equal_area_crs``);
+        default :func:`territory.crs.study_area_crs` of the townships.
 
     Returns
     -------
     str
         "population known for N of M townships, X % of the area".
     """
-    from territory.crs import MYANMAR_ALBERS
+    from territory.crs import study_area_crs
 
+    polygons = gpd.GeoSeries(townships.geometry, crs=townships.crs)
     known = set(table.loc[pd.to_numeric(table["population"], errors="coerce").notna(), "ts_pcode"])
-    areas = gpd.GeoSeries(townships.geometry, crs=townships.crs).to_crs(MYANMAR_ALBERS).area
+    areas = polygons.to_crs(crs or study_area_crs(polygons)).area
     has = townships.index.isin(list(known))
     share = float(areas[has].sum() / areas.sum()) if len(areas) else 0.0
     return (

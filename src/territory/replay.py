@@ -102,6 +102,9 @@ class States:
     record: np.ndarray  # int32 row in ``records``, shape (days, places)
     records: pd.DataFrame  # one row per (place, interval), places in order, time order
     record_place: np.ndarray  # int64 place column of each record
+    #: int64 side codes of each actor on each row, shape (days, actors), set by
+    #: the timeline from the sides over time (:mod:`territory.sides`).
+    side: np.ndarray | None = None
 
     def rows(self, days: Iterable[pd.Timestamp] | pd.DatetimeIndex) -> np.ndarray:
         """The state row in force on each day (days on or after the baseline)."""

@@ -8,8 +8,10 @@ settlements' footprints and its countryside units), and
 :func:`township_counts` sums the classes.
 
 The rule
-    Each zone's ground in the township counts for the side of its holder
-    (``junta``, ``resistance``, ``neutral``), for ``contested`` when the
+    Each zone's ground in the township counts for the side of its holder on
+    the day (the dataset's sides, :attr:`Dataset.sides
+    <territory.dataset.Dataset.sides>`: in Shan ``junta``, ``resistance``,
+    ``neutral``; sides over time from ``actor_sides.csv``), for ``contested`` when the
     holder is :data:`~territory.models.CONTESTED` or the place's status is
     contested, or for ``unassessed`` when the holder is
     :data:`~territory.models.UNASSESSED`.  Then, in this order:
@@ -34,6 +36,7 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
@@ -42,6 +45,7 @@ import pandas as pd
 
 from territory.crs import WGS84
 from territory.errors import TerritoryError
+from territory.sides import SHAN_SIDES
 from territory.zones import township_seats
 
 if TYPE_CHECKING:
@@ -51,29 +55,35 @@ __all__ = [
     "DOMINANT_SHARE",
     "ROLLUP_CLASSES",
     "UNASSESSED_SHARE",
+    "rollup_classes",
     "township_counts",
     "township_rollup",
 ]
 
-#: The classes of the roll-up, in display order.
-ROLLUP_CLASSES: tuple[str, ...] = (
-    "junta",
-    "resistance",
-    "neutral",
-    "contested",
-    "mixed",
-    "unassessed",
-)
+
+def rollup_classes(sides: Sequence[str]) -> tuple[str, ...]:
+    """The classes of the roll-up for a dataset's sides, in display order.
+
+    Examples
+    --------
+    >>> rollup_classes(["incumbent", "opposition"])
+    ('incumbent', 'opposition', 'contested', 'mixed', 'unassessed')
+    """
+    return (*sides, "contested", "mixed", "unassessed")
+
+
+#: The classes of the roll-up for the embedded Shan sides, in display order.
+ROLLUP_CLASSES: tuple[str, ...] = rollup_classes(SHAN_SIDES.ids)
 #: A side classes a township when it holds this share of its ground (and its seat).
 DOMINANT_SHARE = 0.75
 #: A township is unassessed (or contested) when this share of its ground is.
 UNASSESSED_SHARE = 0.5
-_GROUND = ("junta", "resistance", "neutral", "contested", "unassessed")
+_RESERVED_GROUND = ("contested", "unassessed")
 
 
-def _classify(shares: pd.DataFrame, seat_side: pd.Series) -> pd.Series:
+def _classify(shares: pd.DataFrame, seat_side: pd.Series, side_ids: Sequence[str]) -> pd.Series:
     """The roll-up class of each row of ground shares (see the module docs)."""
-    sides = shares[["junta", "resistance", "neutral"]]
+    sides = shares[list(side_ids)]
     top = sides.idxmax(axis=1)
     top_share = sides.max(axis=1)
     seat_agrees = seat_side.isna() | (seat_side == top)
@@ -105,8 +115,8 @@ def township_rollup(tl: ControlTimeline, date: Any) -> gpd.GeoDataFrame:
         ``township``, ``region`` (the ``ST`` column, when the townships have
         it), ``seat``, ``seat_holder``, ``countryside_holder`` (the holder of
         its largest countryside unit; empty outside the layered model), the
-        shares of its ground ``junta``, ``resistance``, ``neutral``,
-        ``contested`` and ``unassessed`` (summing to 1), ``class``,
+        shares of its ground by side (in Shan ``junta``, ``resistance``,
+        ``neutral``), ``contested`` and ``unassessed`` (summing to 1), ``class``,
         ``area_km2``, ``population`` (the census total; NaN without one) and
         the township polygon.
 
@@ -129,7 +139,9 @@ def township_rollup(tl: ControlTimeline, date: Any) -> gpd.GeoDataFrame:
             "townships: the roll-up needs township polygons; build the timeline with "
             "townships=territory.read_townships(path), or on a dataset that ships them"
         )
-    at = tl.places_at(date)
+    at = tl.places_at(date)  # each holder's side on the day
+    side_ids = tuple(tl.dataset.sides.ids)
+    ground_columns = (*side_ids, *_RESERVED_GROUND)
     pieces = tl.zones.attrs["pieces"].dropna(subset=["ts_pcode"]).copy()
     holder = at["holder"].reindex(pieces["zone_id"]).to_numpy()
     ground = at["side"].reindex(pieces["zone_id"]).to_numpy(dtype=object)
@@ -139,17 +151,18 @@ def township_rollup(tl: ControlTimeline, date: Any) -> gpd.GeoDataFrame:
     area = pieces.pivot_table(
         index="ts_pcode", columns="ground", values="area_km2", aggfunc="sum", fill_value=0.0
     )
-    area = area.reindex(columns=list(_GROUND), fill_value=0.0)
+    area = area.reindex(columns=list(ground_columns), fill_value=0.0)
     total = pieces.groupby("ts_pcode")["area_km2"].sum()
     order = [p for p in townships.index if p in total.index]
     shares = area.div(total, axis=0).reindex(order)
     if "_rollup_seats" not in tl.__dict__:  # the seats do not change from day to day
-        tl.__dict__["_rollup_seats"] = township_seats(tl.dataset.places, townships)
+        tl.__dict__["_rollup_seats"] = township_seats(
+            tl.dataset.places, townships, crs=tl.dataset.equal_area_crs
+        )
     seats = tl.__dict__["_rollup_seats"].reindex(order)
     seat_holder = at["holder"].reindex(seats["seat"]).to_numpy()
-    seat_side = pd.Series(
-        [None if pd.isna(h) else tl.actor_side.get(h) for h in seat_holder], index=order
-    )
+    seat_side = pd.Series(at["side"].reindex(seats["seat"]).to_numpy(dtype=object), index=order)
+    seat_side = seat_side.where(pd.notna(seat_holder), None)
     seat_status = at["status"].reindex(seats["seat"]).to_numpy()
     seat_side = seat_side.where(seat_status != "contested", "contested")
     frame = pd.DataFrame(
@@ -167,9 +180,9 @@ def township_rollup(tl: ControlTimeline, date: Any) -> gpd.GeoDataFrame:
     rural = pieces.loc[pieces["zone_id"].map(layer).eq("countryside")]
     largest = rural.sort_values("area_km2", ascending=False).drop_duplicates("ts_pcode")
     frame["countryside_holder"] = largest.set_index("ts_pcode")["holder"].reindex(order)
-    for column in _GROUND:
+    for column in ground_columns:
         frame[column] = shares[column].to_numpy()
-    frame["class"] = _classify(shares, seat_side).to_numpy()
+    frame["class"] = _classify(shares, seat_side, side_ids).to_numpy()
     frame["area_km2"] = total.reindex(order).to_numpy()
     census = tl.dataset.population
     people = (
@@ -195,7 +208,8 @@ def township_counts(tl: ControlTimeline, date: Any, *, region: str | None = None
     Returns
     -------
     pandas.DataFrame
-        Indexed by class (:data:`ROLLUP_CLASSES`, every class listed):
+        Indexed by class (:func:`rollup_classes` of the dataset's sides;
+        :data:`ROLLUP_CLASSES` for Shan), every class listed:
         ``townships``, ``share`` (of the townships counted), ``area_km2`` and
         ``population`` (census totals where known).  ``attrs["total"]`` is the
         number of townships counted and ``attrs["text"]`` reads like
@@ -221,7 +235,7 @@ def township_counts(tl: ControlTimeline, date: Any, *, region: str | None = None
             "area_km2": grouped["area_km2"].sum(),
             "population": grouped["population"].sum(min_count=1),
         }
-    ).reindex(list(ROLLUP_CLASSES))
+    ).reindex(list(rollup_classes(tl.dataset.sides.ids)))
     counts["townships"] = counts["townships"].fillna(0).astype(int)
     counts["area_km2"] = counts["area_km2"].fillna(0.0)
     total = int(counts["townships"].sum())

@@ -79,7 +79,11 @@ def route_graph(routes: pd.DataFrame) -> nx.Graph:
 
 
 def junta_reach(
-    graph: nx.Graph, sides: Mapping[str, str], origin: str = DEFAULT_ORIGIN
+    graph: nx.Graph,
+    sides: Mapping[str, str],
+    origin: str = DEFAULT_ORIGIN,
+    *,
+    incumbent: str = JUNTA,
 ) -> frozenset[str]:
     """Places the junta reaches from ``origin`` through junta-held places only.
 
@@ -97,6 +101,9 @@ def junta_reach(
         holder.  A node missing from ``sides`` blocks the road.
     origin : str
         The place the junta's reach starts from.
+    incumbent : str, default "junta"
+        The incumbent side of the dataset's vocabulary (``Dataset.sides.incumbent``):
+        the side whose roads these are.
 
     Returns
     -------
@@ -121,7 +128,7 @@ def junta_reach(
             f"origin: {origin!r} is on no route; expected a place id named in routes.csv "
             f"(for example {sorted(graph.nodes)[:5]})"
         )
-    if sides.get(origin) != JUNTA:
+    if sides.get(origin) != incumbent:
         return frozenset()
-    held = [node for node in graph.nodes if sides.get(node) == JUNTA]
+    held = [node for node in graph.nodes if sides.get(node) == incumbent]
     return frozenset(nx.node_connected_component(graph.subgraph(held), origin))

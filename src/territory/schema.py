@@ -43,8 +43,10 @@ __all__ = [
 ]
 
 CONFIDENCE = ("high", "medium", "low")
-#: ``contested`` and ``unassessed`` are the sides of the reserved holders
-#: CONTESTED and UNASSESSED (see :mod:`territory.models`).
+#: The embedded Shan State sides (the default vocabulary; a dataset may name its own,
+#: see :mod:`territory.sides`).  ``contested`` and ``unassessed`` are the sides of the
+#: reserved holders CONTESTED and UNASSESSED (see :mod:`territory.models`), allowed in
+#: every vocabulary.
 SIDES = ("junta", "resistance", "neutral", "contested", "unassessed")
 #: ``countryside``: an area place, a township's ground outside its settlements.
 PLACE_KINDS = (
@@ -145,6 +147,7 @@ SPECS: dict[str, TableSpec] = {
             _note(),
         ),
         key="route_id",
+        optional_file=True,
     ),
     "actors": TableSpec(
         "events/actors.csv",
@@ -152,7 +155,7 @@ SPECS: dict[str, TableSpec] = {
             Column("id", "text"),
             Column("name"),
             Column("aliases", "list", required=False),
-            Column("side", "enum", choices=SIDES),
+            Column("side", "slug", description="a side of dataset.json's sides (default: SIDES)"),
             Column("coalition", required=False),
             Column("colour", "colour"),
             _source(),
@@ -203,6 +206,20 @@ SPECS: dict[str, TableSpec] = {
             _source(),
             _note(),
         ),
+        optional_file=True,
+    ),
+    "actor_sides": TableSpec(
+        "events/actor_sides.csv",
+        (
+            Column("actor", "actor"),
+            Column("side", "slug"),
+            Column("valid_from", "date"),
+            Column("valid_to", "date", required=False, description="exclusive; empty = open"),
+            _source(),
+            Column("confidence", "enum", choices=CONFIDENCE),
+            _note(),
+        ),
+        optional_file=True,
     ),
     "gate_events": TableSpec(
         "trade/gate_events.csv",

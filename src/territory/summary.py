@@ -168,8 +168,9 @@ def summarise(
         else pd.Series(dtype=float)
     )
     actors = []
+    side_on_day = ds.side_history().on(day)  # sides over time (territory.sides)
     for actor in sorted(set(area.index) | set(counts.index), key=lambda a: -area.get(a, 0.0)):
-        side = ds.actors["side"].get(actor, "")
+        side = side_on_day.get(actor, "")
         actors.append(
             {
                 "actor": actor,
@@ -211,7 +212,7 @@ def _trade_rows(
     rows: list[dict[str, Any]] = []
     for basis in ("held", "flow", "cut"):
         try:
-            share = trade_share(tl, day, side="resistance", basis=basis, origin=origin)
+            share = trade_share(tl, day, basis=basis, origin=origin)
         except TerritoryError as error:
             LOG.warning("trade share (%s) on %s: %s", basis, day.date(), one_line(error))
             rows.append({"basis": basis, "error": one_line(error)})

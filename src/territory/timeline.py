@@ -64,6 +64,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
@@ -73,16 +74,22 @@ import numpy as np
 import pandas as pd
 
 from territory.claims import filter_events
-from territory.crs import MYANMAR_ALBERS, WGS84
+from territory.crs import WGS84
 from territory.dataset import Dataset
 from territory.dates import day_range, parse_days, to_day
 from territory.errors import ArgumentError, ArgumentTypeError, DataError, TerritoryError
 from territory.ground import Ground
-from territory.measures import MEASURES, group_series, group_table, uncertainty_shifts
+from territory.measures import (
+    MEASURES,
+    group_series_by_period,
+    group_table,
+    uncertainty_shifts,
+)
 from territory.models import MODELS, default_model, model_zones
 from territory.names import PlaceNames
 from territory.population import known_sum, population_coverage
 from territory.replay import HOLDER_CHANGING, Holders, States, replay
+from territory.sides import split_days
 from territory.zones import check_townships
 
 __all__ = ["MEASURES", "MODELS", "ControlTimeline"]
@@ -185,12 +192,10 @@ class ControlTimeline:
             actor_ids |= set(self._all_events[column].dropna())
         self.actor_ids: list[str] = sorted(actor_ids)
         self._actor_code = {a: i for i, a in enumerate(self.actor_ids)}
-        sides = dataset.actors["side"].to_dict() if "side" in dataset.actors else {}
-        self.actor_side: dict[str, str] = {a: str(sides.get(a, "unknown")) for a in self.actor_ids}
-        self.side_ids: list[str] = sorted(set(self.actor_side.values()))
-        self._side_of_code = np.array(
-            [self.side_ids.index(self.actor_side[a]) for a in self.actor_ids], dtype=np.int64
-        )
+        # Sides over time (territory.sides): actor_side is each actor's default side.
+        self.sides = dataset.side_history(self.actor_ids)
+        self.actor_side: dict[str, str] = self.sides.default
+        self.side_ids: list[str] = self.sides.side_ids
         base = dataset.baseline
         missing = sorted(set(self.place_ids) - set(base["place"]))
         if missing:
@@ -308,7 +313,27 @@ class ControlTimeline:
 
     # ------------------------------------------------------------------ states
     def _replay(self, events: pd.DataFrame) -> States:
-        return replay(self.place_ids, self._baseline, events, self._actor_code, self.baseline_date)
+        states = replay(
+            self.place_ids, self._baseline, events, self._actor_code, self.baseline_date
+        )
+        # A side change is a state too: split the rows on those days and give
+        # every row each actor's side on it (territory.sides).
+        days, take = split_days(states.days, self.sides.change_days)
+        return replace(
+            states,
+            days=days,
+            holder=states.holder[take],
+            status=states.status[take],
+            record=states.record[take],
+            side=self.sides.codes(days),
+        )
+
+    @property
+    def _side_rows(self) -> np.ndarray:
+        """Each actor's side code (into ``side_ids``) on each state row."""
+        side = self._states.side
+        assert side is not None  # set by _replay
+        return side
 
     def _rows(
         self, days: Iterable[pd.Timestamp] | pd.DatetimeIndex, states: States | None = None
@@ -434,14 +459,15 @@ class ControlTimeline:
         >>> at.loc["lashio", ["holder", "status"]].tolist()
         ['SAC', 'held']
         """
-        row = self._rows([self._day(date, "date")])[0]
+        day = self._day(date, "date")
+        row = self._rows([day])[0]
         records = self._states.records.iloc[self._states.record[row]]
         places = self.dataset.places.loc[self.place_ids]
         keep = [c for c in ("id", "name", "kind", "township") if c in places.columns]
         frame = places[keep].copy()
         frame["id"] = self.place_ids
         frame["holder"] = records["holder"].to_numpy()
-        frame["side"] = frame["holder"].map(self.actor_side)
+        frame["side"] = frame["holder"].map(self.sides.on(day))
         frame["status"] = records["status"].to_numpy()
         frame["challenger"] = records["challenger"].to_numpy()
         frame["held_since"] = pd.to_datetime(records["held_since"].to_numpy())
@@ -461,7 +487,7 @@ class ControlTimeline:
         )
         rows = records.loc[wanted].copy()
         rows["valid_to"] = rows["valid_to"].where(rows["valid_to"] <= self.as_of)
-        rows["side"] = rows["holder"].map(self.actor_side)
+        rows["side"] = self.sides.lookup(rows["holder"], rows["valid_from"])  # at the start
         table = self.dataset.places
         # The dataset's row of each place column, then of each interval.
         table_row = table.index.get_indexer(self.place_ids)[self._states.record_place[wanted]]
@@ -524,7 +550,8 @@ class ControlTimeline:
         ground = self._ground
         codes = self._states.holder[row, ground.zone_cols]
         contested = self._states.status[row, ground.zone_cols] == 1
-        groups = codes if by == "actor" else self._side_of_code[codes]
+        side_of_code = self._side_rows[row]  # each actor's side on this state's day
+        groups = codes if by == "actor" else side_of_code[codes]
         labels = self.actor_ids if by == "actor" else self.side_ids
         areas = ground.areas
         zones = ground.zones
@@ -537,7 +564,7 @@ class ControlTimeline:
             out.append(
                 {
                     by: labels[code],
-                    **({"side": self.actor_side[labels[code]]} if by == "actor" else {}),
+                    **({"side": self.side_ids[side_of_code[code]]} if by == "actor" else {}),
                     **({"layer": layer} if layer is not None else {}),
                     "area_km2": float(areas[mask].sum()),
                     "contested_km2": float(areas[mask & contested].sum()),
@@ -550,7 +577,8 @@ class ControlTimeline:
                     "geometry": ground.union(mask),
                 }
             )
-        frame = gpd.GeoDataFrame(out, geometry="geometry", crs=MYANMAR_ALBERS).to_crs(WGS84)
+        crs = self.dataset.equal_area_crs
+        frame = gpd.GeoDataFrame(out, geometry="geometry", crs=crs).to_crs(WGS84)
         self._dissolved[key] = frame
         return frame
 
@@ -598,8 +626,9 @@ class ControlTimeline:
         Returns
         -------
         geopandas.GeoDataFrame
-            ``zone`` level: ``actor`` (and ``side``) or ``side``,
-            ``area_km2``, ``contested_km2`` (the part whose place is
+            ``zone`` level: ``actor`` (and ``side``, on ``date``) or ``side``,
+            ``layer`` (with the layered or seat model: one row per group and
+            layer), ``area_km2``, ``contested_km2`` (the part whose place is
             contested), ``population`` (only when :attr:`has_population`),
             ``zones`` (how many) and the polygon.  ``township``
             level: ``ts_pcode``, ``township``, ``seat``, ``decided_by``,
@@ -612,7 +641,7 @@ class ControlTimeline:
         >>> tl = ControlTimeline(territory.load_shan(), model="nearest")
         >>> sides = tl.at("2023-10-26", by="side")
         >>> sorted(sides.columns)
-        ['area_km2', 'contested_km2', 'geometry', 'side', 'zones']
+        ['area_km2', 'contested_km2', 'geometry', 'layer', 'population', 'side', 'zones']
         """
         if by not in ("actor", "side"):
             raise ArgumentError(f"by: {by!r} is not valid; expected 'actor' or 'side'")
@@ -634,7 +663,7 @@ class ControlTimeline:
                 "status": state.status_frame().iloc[0].to_numpy(),
             }
         )
-        frame["side"] = frame["actor"].map(self.actor_side)
+        frame["side"] = frame["actor"].map(self.sides.on(day))
         pieces = self.zones.attrs["pieces"]
         frame["area_km2"] = (
             pieces.groupby("ts_pcode")["area_km2"].sum().reindex(seats.index).to_numpy()
@@ -773,10 +802,10 @@ class ControlTimeline:
         """
         ground = self._ground
         zone_ids = [str(z) for z in self.zones.index]
-        state = self._holders(
-            pd.DatetimeIndex([self._day(d0, "d0"), self._day(d1, "d1")]), zone_ids
-        )
+        day0, day1 = self._day(d0, "d0"), self._day(d1, "d1")
+        state = self._holders(pd.DatetimeIndex([day0, day1]), zone_ids)
         before, after = state.holder[0], state.holder[1]
+        side0, side1 = self.sides.on(day0), self.sides.on(day1)
         moved = np.flatnonzero(before != after)
         out = []
         pairs = sorted({(int(before[i]), int(after[i])) for i in moved})
@@ -786,8 +815,8 @@ class ControlTimeline:
                 {
                     "from_actor": self.actor_ids[a],
                     "to_actor": self.actor_ids[b],
-                    "from_side": self.actor_side[self.actor_ids[a]],
-                    "to_side": self.actor_side[self.actor_ids[b]],
+                    "from_side": side0[self.actor_ids[a]],
+                    "to_side": side1[self.actor_ids[b]],
                     "area_km2": float(ground.areas[mask].sum()),
                     **(
                         {"population": known_sum(ground.population[0][mask])}
@@ -811,7 +840,8 @@ class ControlTimeline:
             "geometry",
         ]
         frame = pd.DataFrame(out, columns=columns)
-        return gpd.GeoDataFrame(frame, geometry="geometry", crs=MYANMAR_ALBERS).to_crs(WGS84)
+        crs = self.dataset.equal_area_crs
+        return gpd.GeoDataFrame(frame, geometry="geometry", crs=crs).to_crs(WGS84)
 
     # ------------------------------------------------------------------ series
     def _weights(self, measure: str) -> tuple[np.ndarray, np.ndarray]:
@@ -830,8 +860,9 @@ class ControlTimeline:
             return np.array([self._place_pos[p] for p in places]), np.ones(len(places))
         raise ArgumentError(f"measure: {measure!r} is not valid; expected one of {list(MEASURES)}")
 
-    def _group_of_code(self, by: str) -> np.ndarray | None:
-        return None if by == "actor" else self._side_of_code
+    def _group_of_code(self, by: str, states: States | None = None) -> np.ndarray | None:
+        """``None`` by actor; by side, each actor's side code on each state row."""
+        return None if by == "actor" else (states or self._states).side
 
     def _table(
         self,
@@ -847,7 +878,7 @@ class ControlTimeline:
         columns, weights = self._weights(measure)
         n_groups = len(self.actor_ids) if by == "actor" else len(self.side_ids)
         holder = (states or self._states).holder
-        table = compute(holder, columns, weights, self._group_of_code(by), n_groups)
+        table = compute(holder, columns, weights, self._group_of_code(by, states), n_groups)
         if states is None:
             self._tables[key] = table
         return table
@@ -957,7 +988,7 @@ class ControlTimeline:
             frame.attrs["population_coverage"] = self._ground.population[1]
             if self.townships is not None and self.population_raster is None:
                 frame.attrs["population_known"] = population_coverage(
-                    self.dataset.population, self.townships
+                    self.dataset.population, self.townships, crs=self.dataset.equal_area_crs
                 )
         return frame
 
@@ -977,29 +1008,39 @@ class ControlTimeline:
         high = np.empty((len(dates), len(labels)))
         rows = self._rows(dates)
 
-        def group_of(actor: object) -> object:
-            return actor if by == "actor" else self.actor_side.get(str(actor), "unknown")
+        def group_of(actors: pd.Series, days: pd.Series) -> pd.Series:
+            # By side: each actor's side on the event's day (territory.sides).
+            return actors if by == "actor" else self.sides.lookup(actors, days)
 
         earliest = self.baseline_date + pd.Timedelta(days=1)
         columns, weights = self._weights(measure)
         weight = np.zeros(len(self.place_ids))
         np.add.at(weight, columns, weights)
         base_holder = self._states.holder[0]
-        group_of_code = self._group_of_code(by)
-        codes = np.arange(len(self.actor_ids))
-        group_codes = codes if group_of_code is None else group_of_code[codes]
+        # Group membership per period of constant sides: its first day, and the
+        # group of each actor code in it.
+        side = self._side_rows
+        starts = np.ones(len(side), dtype=np.bool_)
+        starts[1:] = (side[1:] != side[:-1]).any(axis=1)
+        if by == "actor":
+            starts[1:] = False
+            group_codes = np.arange(len(self.actor_ids))[None, :]
+        else:
+            group_codes = side[starts]
+        period_starts = self._states.days[starts]
         stamps = dates.to_numpy(dtype="datetime64[ns]")
         for g, low_log, high_log in uncertainty_shifts(self.events, labels, group_of, earliest):
             for target, log in ((low, low_log), (high, high_log)):
                 if log is None:
                     target[:, g] = self._table(by, measure)[rows, g]
                     continue
-                target[:, g] = group_series(
+                target[:, g] = group_series_by_period(
                     log,
                     self._place_pos,
                     base_holder,
                     self._actor_code,
                     group_codes == g,
+                    period_starts,
                     weight,
                     stamps,
                 )

@@ -269,7 +269,8 @@ def crossings_at(
     off_route = [g for g in gates.index if g not in model.graph]
     if off_route:
         notes.append(
-            f"gates on no route (reachable_by_junta = held by the junta): {', '.join(off_route)}"
+            f"gates on no route (reachable_by_junta = held by the incumbent, {model.incumbent}): "
+            f"{', '.join(off_route)}"
         )
     notes.append("trade_value_usd splits each post's value equally across its gates")
     gates.attrs["notes"] = tuple(notes)
@@ -318,7 +319,7 @@ def trade_share(
     tl: Any,
     date: Any,
     *,
-    side: str | Iterable[str] = "resistance",
+    side: str | Iterable[str] | None = None,
     basis: str = "held",
     denominator: str = "all_border",
     reference_period: PeriodArg = None,
@@ -331,10 +332,12 @@ def trade_share(
     tl : ControlTimeline
     date : date-like
         A day within ``[baseline_date, as_of]`` of the dataset.
-    side : str or iterable of str
-        ``"resistance"`` (default), ``"neutral"``, ``"junta"``, or several,
-        as an iterable or joined with ``+`` (``"resistance+neutral"`` is all
-        trade out of the junta's hands).
+    side : str or iterable of str, optional
+        Sides of the dataset's vocabulary (``Dataset.sides``), as an iterable
+        or joined with ``+``.  Default: the first side after the incumbent
+        (in Shan State ``"resistance"``; ``"resistance+neutral"`` is all
+        trade out of the junta's hands).  The ``cut`` basis walks the roads
+        of the incumbent side (``Dataset.sides.incumbent``; the junta there).
     basis : {"held", "cut", "flow"}
         ``"held"``: a gate counts when an actor of ``side`` holds it.
         ``"cut"``: as ``"held"``, except that the junta's gates are judged
@@ -488,7 +491,7 @@ def trade_share_series(
         )
     model = model_of(tl, options.get("origin"))
     query = model.query(
-        options.get("side", "resistance"),
+        options.get("side"),
         options.get("basis", "held"),
         options.get("denominator", "all_border"),
     )

@@ -21,8 +21,8 @@ import pandas as pd
 
 from territory.dates import to_day
 from territory.errors import DataError, TerritoryError
-from territory.routes import JUNTA, junta_reach, route_graph
-from territory.schema import SIDES, SPECS
+from territory.routes import junta_reach, route_graph
+from territory.schema import SPECS
 from territory.trade_gates import CLOSED, CLOSERS, OPEN, RESTRICTED, GateLog, gate_log
 from territory.trade_periods import Basket, ChosenPeriod, ReferencePeriod, TradeBook
 
@@ -38,7 +38,6 @@ GATE_KINDS = ("crossing", "trade_zone")
 BASES = ("held", "cut", "flow")
 DENOMINATORS = ("all_border", "china_border")
 _SCOPE_COUNTRY = {"all_border": None, "china_border": "CHN"}
-_JUNTA = SIDES.index(JUNTA)
 #: The attribute of a timeline that keeps its trade models, by origin.
 _ATTRIBUTE = "_trade_models"
 
@@ -50,6 +49,11 @@ def model_of(tl: Any, origin: str | None) -> TradeModel:
         raise TerritoryError(
             "tl: expected a ControlTimeline (with .dataset and .place_intervals), "
             f"got {type(tl).__name__}"
+        )
+    if dataset is not None and len(dataset.trade) == 0:
+        raise TerritoryError(
+            f"trade: the dataset {dataset.name!r} has no trade data "
+            f"({SPECS['trade'].path} is missing or empty); the trade share needs it"
         )
     if origin is None:
         origin = getattr(dataset, "origin", None)
@@ -115,7 +119,7 @@ class TradeModel:
         places = dataset.places
         if origin not in places.index:
             raise TerritoryError(
-                f"origin: {origin!r} is not a place of the dataset; expected a place id such as 'mandalay'"
+                f"origin: {origin!r} is not a place of the dataset; expected a place id of places.csv"
             )
         columns = ["id", "name", "kind", "post", "partner_country", "official", "geometry"]
         self.gates = places.loc[places["kind"].isin(GATE_KINDS), columns].copy()
@@ -124,7 +128,10 @@ class TradeModel:
         self.book = TradeBook(dataset)
         self.first = pd.Timestamp(getattr(tl, "baseline_date", dataset.baseline_date))
         self.last = pd.Timestamp(getattr(tl, "as_of", dataset.as_of))
-        actor_side = getattr(tl, "actor_side", None) or dataset.actors["side"].to_dict()
+        # The dataset's side vocabulary; the cut basis walks the incumbent's roads.
+        self.side_ids: list[str] = list(dataset.sides.ids)
+        self.incumbent = dataset.sides.incumbent
+        self._incumbent = self.side_ids.index(self.incumbent)
 
         # Holders of the gates and route places, as intervals from the timeline.
         nodes = sorted(str(n) for n in self.graph.nodes if n in places.index)
@@ -148,13 +155,12 @@ class TradeModel:
         partners = {str(p) for p in np.unique(self.log.partner) if p}
         self.actors: list[str] = sorted(set(intervals["holder"].astype(str)) | partners)
         code = {a: i for i, a in enumerate(self.actors)}
-        self._actor_side = np.array(
-            [
-                SIDES.index(actor_side[a]) if actor_side.get(a) in SIDES else -1
-                for a in self.actors
-            ],
+        history = dataset.side_history(self.actors)  # sides over time (territory.sides)
+        remap = np.array(
+            [self.side_ids.index(s) if s in self.side_ids else -1 for s in history.side_ids],
             dtype=np.int64,
         )
+        self._actor_side = remap[history.default_codes]  # co-holders: their default side
         # the side of each shared gate's co-holder on each row of the gate log (-1: none)
         partner_code = np.array(
             [code.get(a, -1) for a in self.log.partner.ravel()], dtype=np.int64
@@ -163,7 +169,7 @@ class TradeModel:
             partner_code >= 0, self._actor_side[partner_code], -1
         ).reshape(self.log.partner.shape)
         starts = intervals["valid_from"].to_numpy(dtype="datetime64[ns]")
-        days = np.unique(np.concatenate([starts, self.log.days]))
+        days = np.unique(np.concatenate([starts, self.log.days, history.change_days]))
         self.days = days[(days >= np.datetime64(self.first)) & (days <= np.datetime64(self.last))]
         if len(self.days) == 0 or self.days[0] != np.datetime64(self.first):
             self.days = np.concatenate([[np.datetime64(self.first, "ns")], self.days])
@@ -182,6 +188,8 @@ class TradeModel:
             holder[:, column] = frame["holder"].map(code).to_numpy()[at]
             contested[:, column] = (frame["status"] == "contested").to_numpy()[at]
         self._holder = holder
+        # the side of each relevant place's holder on each change day
+        self._holder_side = np.take_along_axis(remap[history.codes(self.days)], holder, axis=1)
         self._contested = contested
         self._log_row = self.log.rows(self.days)
         self._distinct: dict[bool, tuple[np.ndarray, np.ndarray]] = {}
@@ -192,12 +200,14 @@ class TradeModel:
     def day(self, value: Any, name: str) -> pd.Timestamp:
         return to_day(value, name, self.first, self.last)
 
-    def query(self, side: str | Iterable[str], basis: str, denominator: str) -> Query:
+    def query(self, side: str | Iterable[str] | None, basis: str, denominator: str) -> Query:
+        if side is None:  # the first side after the incumbent (in Shan State, "resistance")
+            side = self.dataset.sides.others[0]
         sides = frozenset(side.split("+") if isinstance(side, str) else side)
-        bad = sorted(s for s in sides if s not in SIDES)
+        bad = sorted(s for s in sides if s not in self.side_ids)
         if bad or not sides:
             raise TerritoryError(
-                f"side: {side!r} is not valid; expected one or more of {list(SIDES)} "
+                f"side: {side!r} is not valid; expected one or more of {self.side_ids} "
                 "(joined with '+' or as a list)"
             )
         if basis not in BASES:
@@ -213,7 +223,7 @@ class TradeModel:
     def check_origin(self) -> None:
         if self.origin not in self.graph:
             raise DataError(
-                f"origin: {self.origin!r} is on no route of routes.csv, so the junta's road "
+                f"origin: {self.origin!r} is on no route of routes.csv, so the incumbent's road "
                 f"reach cannot be traced; route places: {', '.join(sorted(self.graph.nodes))}",
                 file=str(self.dataset.path / SPECS["routes"].path),
             )
@@ -241,7 +251,12 @@ class TradeModel:
         if roads not in self._distinct:
             cols = slice(None) if roads else self._gate_cols
             key = np.column_stack(
-                [self._holder[:, cols], self._contested[:, self._gate_cols], self._log_row]
+                [
+                    self._holder[:, cols],
+                    self._holder_side[:, cols],
+                    self._contested[:, self._gate_cols],
+                    self._log_row,
+                ]
             )
             _, first, inverse = np.unique(key, axis=0, return_index=True, return_inverse=True)
             self._distinct[roads] = (inverse.reshape(-1), first)
@@ -257,8 +272,8 @@ class TradeModel:
         """The places the junta reaches by road on change day ``row``."""
         if row not in self._reach:
             sides = {
-                p: SIDES[s] if s >= 0 else "unknown"
-                for p, s in zip(self.relevant, self._actor_side[self._holder[row]], strict=True)
+                p: self.side_ids[s] if s >= 0 else "unknown"
+                for p, s in zip(self.relevant, self._holder_side[row], strict=True)
             }
             cut = self.log.cut[self._log_row[row]]
             graph = self.graph
@@ -267,7 +282,7 @@ class TradeModel:
                 graph.remove_edges_from(
                     [seg for seg, is_cut in zip(self.log.segments, cut, strict=True) if is_cut]
                 )
-            self._reach[row] = junta_reach(graph, sides, self.origin)
+            self._reach[row] = junta_reach(graph, sides, self.origin, incumbent=self.incumbent)
         return self._reach[row]
 
     def gate_reach(self, rows: np.ndarray) -> np.ndarray:
@@ -278,7 +293,7 @@ class TradeModel:
         self.check_origin()
         out = np.zeros((len(rows), len(self.gate_ids)), dtype=bool)
         on_route = np.array([g in self.graph for g in self.gate_ids], dtype=bool)
-        junta_held = self._actor_side[self._holder[rows][:, self._gate_cols]] == _JUNTA
+        junta_held = self._holder_side[rows][:, self._gate_cols] == self._incumbent
         for i, row in enumerate(rows):
             reached = self.reach(int(row))
             out[i] = [g in reached for g in self.gate_ids]
@@ -289,14 +304,14 @@ class TradeModel:
         self, side: np.ndarray, reached: np.ndarray | None, query: Query, basis: str
     ) -> np.ndarray:
         """Whether a part held by an actor of side code ``side`` counts for the query."""
-        wanted = np.array([s in query.sides for s in SIDES] + [False])
+        wanted = np.array([s in query.sides for s in self.side_ids] + [False])
         counts = wanted[side]  # side -1 (unknown) takes the last, False
         if basis != "cut":
             return counts
         assert reached is not None
-        others = bool(query.sides - {JUNTA})
-        junta_asked = JUNTA in query.sides
-        return np.where(side == _JUNTA, np.where(reached, junta_asked, others), counts)
+        others = bool(query.sides - {self.incumbent})
+        junta_asked = self.incumbent in query.sides
+        return np.where(side == self._incumbent, np.where(reached, junta_asked, others), counts)
 
     def shares(self, states: np.ndarray, query: Query, chosen: ChosenPeriod) -> Shares:
         """The share for each distinct state in ``states`` under one reference period."""
@@ -324,7 +339,7 @@ class TradeModel:
         partner = self.log.partner[log_rows]
         has_partner = partner != ""
         partner_side = self._partner_side[log_rows]
-        holder_side = self._actor_side[holder]
+        holder_side = self._holder_side[rows][:, self._gate_cols]
         reached = self.gate_reach(rows) if roads else None
         basis = "held" if query.basis == "flow" else query.basis
         part_h = self._counts(holder_side, reached, query, basis).astype(float)
@@ -352,7 +367,7 @@ class TradeModel:
         )
         posts = [str(p) for p in values.index]
         post_of = self.gates["post"]
-        junta = float(JUNTA in query.sides)
+        junta = float(self.incumbent in query.sides)  # posts off the map, and the residual
         n = len(rows)
         frac = np.full((n, len(posts)), junta)
         every = frac.copy()
@@ -485,12 +500,13 @@ class TradeModel:
         if outside:
             before.append(
                 f"{len(outside)} post(s) with no gate in the dataset lie outside the mapped area "
-                f"and are counted as held and reached by the junta: {', '.join(outside)}"
+                f"and are counted as held and reached by the incumbent ({self.incumbent}): "
+                f"{', '.join(outside)}"
             )
         if basket.within_residual:
             before.append(
                 "the residual (trade not split by post), less the estimated posts inside it, "
-                "is counted as held by the junta"
+                f"is counted as held by the incumbent ({self.incumbent})"
             )
         after = list(basket.notes)
         gates = self.gates
@@ -510,7 +526,8 @@ class TradeModel:
             off = [g for g in counted.index if g not in self.graph]
             if off:
                 after.append(
-                    f"gate(s) on no route, reached by the junta exactly when it holds them: {', '.join(off)}"
+                    f"gate(s) on no route, reached by the incumbent ({self.incumbent}) exactly "
+                    f"when it holds them: {', '.join(off)}"
                 )
         return before, after
 

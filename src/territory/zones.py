@@ -4,8 +4,9 @@ Sources report that a town, a base or a gate fell, never that a polygon did.
 The nearest-place model turns those points into ground: each *area-bearing*
 place commands the part of the study area that is closer to it than to any
 other area-bearing place (its Voronoi cell), and the cell belongs to whoever
-holds the place.  Distances are measured in :data:`~territory.crs.MYANMAR_ALBERS`
-(metres), never in degrees.
+holds the place.  Distances are measured in the dataset's equal-area CRS
+(``crs``; default :func:`~territory.crs.study_area_crs` of the study area),
+in metres, never in degrees.
 
 Which places bear area
     Only places of kind ``town``, ``township_seat``, ``base`` and ``outpost``
@@ -60,7 +61,7 @@ import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from territory.crs import MYANMAR_ALBERS, WGS84
+from territory.crs import WGS84, study_area_crs
 from territory.errors import DataError, DataProblem
 
 __all__ = [
@@ -85,15 +86,17 @@ OUTLINE_TOLERANCE_M = 2000.0
 _KIND_RANK = {"township_seat": 0, "town": 1, "base": 2, "outpost": 3}
 
 
-def _outline(state: gpd.GeoSeries | gpd.GeoDataFrame | BaseGeometry) -> BaseGeometry:
-    """The study area as one valid geometry in Albers metres."""
+def _outline(
+    state: gpd.GeoSeries | gpd.GeoDataFrame | BaseGeometry, crs: str | None = None
+) -> BaseGeometry:
+    """The study area as one valid geometry in metres of ``crs`` (default: fitted to it)."""
     if isinstance(state, BaseGeometry):
         series = gpd.GeoSeries([state], crs=WGS84)
     else:
         series = state.geometry if isinstance(state, gpd.GeoDataFrame) else state
         if series.crs is None:
             series = series.set_crs(WGS84)
-    projected = series.to_crs(MYANMAR_ALBERS)
+    projected = series.to_crs(crs or study_area_crs(series))
     return shapely.make_valid(shapely.union_all(projected.to_numpy()))
 
 
@@ -105,7 +108,12 @@ def _polygonal(geometry: BaseGeometry) -> BaseGeometry:
     return shapely.union_all(parts) if parts else shapely.Polygon()
 
 
-def area_places(places: gpd.GeoDataFrame, state: gpd.GeoSeries | gpd.GeoDataFrame) -> pd.Series:
+def area_places(
+    places: gpd.GeoDataFrame,
+    state: gpd.GeoSeries | gpd.GeoDataFrame,
+    *,
+    crs: str | None = None,
+) -> pd.Series:
     """Which places bear a zone: the id of the place whose zone each one falls in.
 
     Parameters
@@ -131,8 +139,9 @@ def area_places(places: gpd.GeoDataFrame, state: gpd.GeoSeries | gpd.GeoDataFram
     >>> area_places(places, gpd.GeoSeries([box(96, 21, 97, 22)], crs="EPSG:4326")).to_dict()
     {'seat': 'seat', 'camp': 'seat'}
     """
-    outline = _outline(state)
-    projected = places.geometry.to_crs(MYANMAR_ALBERS)
+    crs = crs or study_area_crs(state)
+    outline = _outline(state, crs)
+    projected = places.geometry.to_crs(crs)
     inside = shapely.dwithin(outline, projected.to_numpy(), OUTLINE_TOLERANCE_M)
     candidates = places.loc[places["kind"].isin(AREA_KINDS).to_numpy() & inside]
     kinds = candidates["kind"].to_dict()
@@ -173,7 +182,9 @@ def _cells(points: np.ndarray, region: BaseGeometry) -> list[BaseGeometry]:
     return [_polygonal(shapely.intersection(cell, region)) for cell in cells]
 
 
-def township_seats(places: gpd.GeoDataFrame, townships: gpd.GeoDataFrame) -> pd.DataFrame:
+def township_seats(
+    places: gpd.GeoDataFrame, townships: gpd.GeoDataFrame, *, crs: str | None = None
+) -> pd.DataFrame:
     """The place that stands for each township: its seat.
 
     The seat is the ``township_seat`` place inside the township whose name or
@@ -194,8 +205,9 @@ def township_seats(places: gpd.GeoDataFrame, townships: gpd.GeoDataFrame) -> pd.
         Indexed by ``TS_PCODE``: ``township`` (the TS name) and ``seat``.
     """
     seats = places.loc[places["kind"] == "township_seat"]
-    projected_towns = townships.geometry.to_crs(MYANMAR_ALBERS).to_numpy()
-    projected_seats = seats.geometry.to_crs(MYANMAR_ALBERS).to_numpy()
+    crs = crs or study_area_crs(townships)
+    projected_towns = townships.geometry.to_crs(crs).to_numpy()
+    projected_seats = seats.geometry.to_crs(crs).to_numpy()
     rows = []
     for pcode, name, polygon in zip(
         townships.index, townships["TS"], projected_towns, strict=True
@@ -272,8 +284,9 @@ def region_pieces(
     ids: list[str],
     owner: np.ndarray,
     global_cells: list[BaseGeometry],
+    crs: str | None = None,
 ) -> gpd.GeoDataFrame:
-    """The zone pieces inside each township region (Albers).
+    """The zone pieces inside each township region (in ``regions``' CRS).
 
     A region with places of its own is cut into their Voronoi cells; a region
     without any takes the pieces of the state-wide cells that cross it.  Each
@@ -313,7 +326,7 @@ def region_pieces(
     return gpd.GeoDataFrame(
         {"zone_id": [p[0] for p in pieces], "ts_pcode": [p[1] for p in pieces]},
         geometry=[p[2] for p in pieces],
-        crs=MYANMAR_ALBERS,
+        crs=crs or regions.crs,
     )
 
 
@@ -323,6 +336,7 @@ def build_zones(
     townships: gpd.GeoDataFrame | None = None,
     *,
     map_regions: Callable[..., gpd.GeoDataFrame] | None = None,
+    crs: str | None = None,
 ) -> gpd.GeoDataFrame:
     """Nearest-place zones that partition the study area.
 
@@ -339,6 +353,10 @@ def build_zones(
         ``map_regions(region_pieces, regions, points=..., ids=..., owner=...,
         global_cells=...)``; it must return what ``region_pieces`` returns for
         all the regions, in order.  Default: one call in this process.
+    crs : str, optional
+        The equal-area CRS for distances and areas (normally
+        ``Dataset.equal_area_crs``); default :func:`territory.crs.study_area_crs`
+        of ``state``.
 
     Returns
     -------
@@ -355,22 +373,23 @@ def build_zones(
     DataError
         When no place bears area, or the townships are unusable.
     """
-    outline = _outline(state)
-    zone_of = {str(p): str(z) for p, z in area_places(places, state).items()}
+    crs = crs or study_area_crs(state)
+    outline = _outline(state, crs)
+    zone_of = {str(p): str(z) for p, z in area_places(places, state, crs=crs).items()}
     ids = [pid for pid, zone in zone_of.items() if pid == zone]
     if not ids:
         raise DataError(
             "places: no place of kind "
             f"{list(AREA_KINDS)} lies inside the study area; at least one must, to bear area"
         )
-    points = places.geometry.loc[ids].to_crs(MYANMAR_ALBERS).to_numpy()
+    points = places.geometry.loc[ids].to_crs(crs).to_numpy()
     global_cells = _cells(points, outline)
     pieces: list[tuple[str, str | None, BaseGeometry]] = []
     if townships is None:
         pieces = [(pid, None, cell) for pid, cell in zip(ids, global_cells, strict=True)]
     else:
         check_townships(townships)
-        projected = townships.geometry.to_crs(MYANMAR_ALBERS).to_numpy()
+        projected = townships.geometry.to_crs(crs).to_numpy()
         regions: list[tuple[str | None, BaseGeometry]] = []
         for pcode, polygon in zip(townships["TS_PCODE"], projected, strict=True):
             region = _polygonal(shapely.intersection(shapely.make_valid(polygon), outline))
@@ -394,7 +413,7 @@ def build_zones(
         frame = gpd.GeoDataFrame(
             {"k": np.arange(len(regions)), "ts_pcode": [pcode for pcode, _ in regions]},
             geometry=[region for _, region in regions],
-            crs=MYANMAR_ALBERS,
+            crs=crs,
         )
         run = map_regions or (lambda function, frame, **kwargs: function(frame, **kwargs))
         cut = run(
@@ -422,7 +441,7 @@ def build_zones(
             others[z].append(p)
     merged = {zone: ";".join(sorted(others[zone])) for zone in ids}
     # Reprojecting can fold a ring where two vertices lie a hair apart; repair those.
-    stored = gpd.GeoSeries(geometry, crs=MYANMAR_ALBERS).to_crs(WGS84).to_numpy()
+    stored = gpd.GeoSeries(geometry, crs=crs).to_crs(WGS84).to_numpy()
     folded = ~shapely.is_valid(stored)
     stored[folded] = [_polygonal(shapely.make_valid(g)) for g in stored[folded]]
     frame = gpd.GeoDataFrame(

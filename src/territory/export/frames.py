@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from territory.crs import MYANMAR_ALBERS, WGS84
+from territory.crs import WGS84, study_area_crs
 from territory.dates import parse_day
 from territory.errors import ArgumentError
 
@@ -160,7 +160,7 @@ def interval_rows(
 def simplify_for_web(frame: gpd.GeoDataFrame, *, tolerance_m: float = 100.0) -> gpd.GeoDataFrame:
     """Simplify polygons that tile an area, keeping shared edges shared.
 
-    Uses :func:`shapely.coverage_simplify` in the Myanmar Albers CRS, so the
+    Uses :func:`shapely.coverage_simplify` in an equal-area CRS fitted to the frame, so the
     tolerance is in metres and neighbouring zones stay free of gaps and
     slivers.  ``tolerance_m=0`` returns the frame unchanged.
 
@@ -181,12 +181,11 @@ def simplify_for_web(frame: gpd.GeoDataFrame, *, tolerance_m: float = 100.0) -> 
     out = frame.to_crs(WGS84)
     if tolerance_m == 0 or out.empty:
         return out
-    projected = out.geometry.to_crs(MYANMAR_ALBERS)
+    crs = study_area_crs(out)
+    projected = out.geometry.to_crs(crs)
     simplified = shapely.coverage_simplify(projected.values, tolerance_m)
     if not shapely.is_valid(simplified).all():
         simplified = shapely.simplify(projected.values, tolerance_m, preserve_topology=True)
     out = out.copy()
-    out[out.geometry.name] = gpd.GeoSeries(simplified, crs=MYANMAR_ALBERS, index=out.index).to_crs(
-        WGS84
-    )
+    out[out.geometry.name] = gpd.GeoSeries(simplified, crs=crs, index=out.index).to_crs(WGS84)
     return out

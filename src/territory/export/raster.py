@@ -39,7 +39,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from territory.crs import MYANMAR_ALBERS, WGS84
+from territory.crs import WGS84, check_equal_area, study_area_crs
 from territory.dates import parse_days
 from territory.errors import ArgumentError, TerritoryError
 from territory.export.atomic import atomic_path, raster_check
@@ -87,12 +87,18 @@ def actor_code_table(actors: Iterable[str]) -> dict[str, int]:
     return {actor: code for code, actor in enumerate(ids, start=1)}
 
 
-def _grid_crs(crs: str) -> str:
-    if crs.lower() in ("albers", MYANMAR_ALBERS.lower()):
-        return MYANMAR_ALBERS
+def _grid_crs(crs: str, zones: gpd.GeoSeries) -> str:
+    """``"albers"``: an equal-area CRS fitted to the zones; an equal-area CRS; or WGS84."""
+    if crs.lower() == "albers":
+        return study_area_crs(zones)
     if crs.upper() in ("EPSG:4326", "WGS84"):
         return WGS84
-    raise ArgumentError(f"crs: {crs!r} is not supported; expected 'albers' or 'EPSG:4326'")
+    try:
+        return check_equal_area(crs)
+    except ValueError:
+        raise ArgumentError(
+            f"crs: {crs!r} is not supported; expected 'albers', an equal-area CRS or 'EPSG:4326'"
+        ) from None
 
 
 def rasterize_zones(
@@ -108,8 +114,8 @@ def rasterize_zones(
         Cell size in metres.  In EPSG:4326 the cell is square in degrees:
         ``resolution_m / 111320`` degrees.
     crs : {"albers", "EPSG:4326"}
-        The grid's CRS: the Myanmar Albers equal-area CRS (cells of equal area)
-        or WGS84.
+        The grid's CRS: an Albers equal-area CRS fitted to the zones (cells of
+        equal area), any other equal-area CRS, or WGS84.
 
     Returns
     -------
@@ -150,9 +156,9 @@ def zone_grid(
 
     if not resolution_m > 0:
         raise ArgumentError(f"resolution_m: {resolution_m!r}; expected a positive number")
-    grid_crs = _grid_crs(crs)
+    grid_crs = _grid_crs(crs, zones)
     projected = zones.to_crs(grid_crs)
-    cell = resolution_m if grid_crs == MYANMAR_ALBERS else resolution_m / _METRES_PER_DEGREE
+    cell = resolution_m if grid_crs != WGS84 else resolution_m / _METRES_PER_DEGREE
     west, south, east, north = projected.total_bounds
     width = max(1, math.ceil((east - west) / cell))
     height = max(1, math.ceil((north - south) / cell))
@@ -447,6 +453,7 @@ def write_geotiff(
     ds = tl.dataset
     stamps = band_dates(tl, dates)
     zones, codes, by_date = zone_codes(tl, stamps)
+    crs = ds.equal_area_crs if crs == "albers" else crs
     grid, affine, grid_crs = rasterize_zones(zones, resolution_m=resolution_m, crs=crs)
-    colours = {str(a): str(c) for a, c in ds.actors["colour"].items()}
+    colours = {str(a): str(c) for a, c in ds.actors["colour"].dropna().items()}
     return write_code_raster(grid, affine, grid_crs, by_date, stamps, codes, colours, path)
