@@ -1,7 +1,7 @@
 """The print map: a matplotlib figure of who holds what on one date.
 
 :func:`static_map` draws, in the study area's equal-area projection
-(:data:`territory.crs.MYANMAR_ALBERS`, so the scale bar is true in km):
+(the dataset's equal-area CRS, so the scale bar is true in km):
 
 * the neighbouring countries (named) and the international border;
 * control polygons in the actors' colours (:mod:`territory.export.palette`),
@@ -38,7 +38,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from territory.crs import MYANMAR_ALBERS, WGS84
+from territory.crs import WGS84
 from territory.errors import TerritoryError
 from territory.export.credits import as_of_line, attribution_lines
 from territory.export.palette import (
@@ -134,12 +134,18 @@ def _scale_bar(ax: Axes, xmin: float, ymin: float, width: float, height: float) 
 
 
 def _north_arrow(
-    ax: Axes, xmax: float, ymax: float, width: float, height: float, centre: tuple[float, float]
+    ax: Axes,
+    xmax: float,
+    ymax: float,
+    width: float,
+    height: float,
+    centre: tuple[float, float],
+    crs: str,
 ) -> None:
     """An arrow to true north at the map's centre (Albers meridians converge)."""
     from pyproj import Transformer
 
-    forward = Transformer.from_crs(WGS84, MYANMAR_ALBERS, always_xy=True)
+    forward = Transformer.from_crs(WGS84, crs, always_xy=True)
     lon, lat = centre
     x0, y0 = forward.transform(lon, lat)
     x1, y1 = forward.transform(lon, lat + 0.1)
@@ -305,30 +311,31 @@ def static_map(
         raise TerritoryError(f"by: {by!r} is not valid; expected 'actor' or 'side'")
     day = check_date(tl, date)
     ds = tl.dataset
-    control = tl.at(day, by=by, level=level).to_crs(MYANMAR_ALBERS)
+    crs = ds.equal_area_crs  # the study area's own equal-area projection
+    control = tl.at(day, by=by, level=level).to_crs(crs)
     key = by if by in control.columns else "actor"
     colours = actor_colours(ds.actors) if key == "actor" else {**SIDE_COLOURS}
     names = ds.actors["name"].to_dict() if key == "actor" else {}
     intervals = tl.intervals().iloc[tl.active_intervals([day])[0]]
-    contested = intervals[intervals["status"] == "contested"].to_crs(MYANMAR_ALBERS)
-    low = intervals[intervals["confidence"].astype(str) == "low"].to_crs(MYANMAR_ALBERS)
+    contested = intervals[intervals["status"] == "contested"].to_crs(crs)
+    low = intervals[intervals["confidence"].astype(str) == "low"].to_crs(crs)
     places = tl.places_at(day)
     if "id" not in places.columns:
         places = places.rename_axis("id").reset_index()
     extra = [c for c in ("population", "post") if c in ds.places.columns]
     places = places.join(ds.places[extra].reindex(places["id"]).set_axis(places.index))
-    places = places.to_crs(MYANMAR_ALBERS)
+    places = places.to_crs(crs)
 
     fig = Figure(figsize=FIGURE_SIZE, dpi=FIGURE_DPI, facecolor="white")
     FigureCanvasAgg(fig)
     ax = fig.add_axes(MAP_AXES)
-    state = ds.state.to_crs(MYANMAR_ALBERS)
+    state = ds.state.to_crs(crs)
     xmin, ymin, xmax, ymax = state.total_bounds
     pad = 0.06 * max(xmax - xmin, ymax - ymin)
     xmin, ymin, xmax, ymax = xmin - pad, ymin - pad, xmax + pad, ymax + pad
     ax.set_facecolor("#dfe9f0")
     if ds.neighbours is not None and len(ds.neighbours):
-        neighbours = ds.neighbours.to_crs(MYANMAR_ALBERS)
+        neighbours = ds.neighbours.to_crs(crs)
         neighbours.plot(ax=ax, facecolor=_NEIGHBOUR_FILL, edgecolor="none", zorder=1)
         name_col = next((c for c in ("NAME", "name", "ADM0_A3") if c in neighbours.columns), None)
         if name_col is not None:
@@ -353,12 +360,10 @@ def static_map(
                     path_effects=_halo(2),
                     clip_on=True,
                 )
-    ds.country.to_crs(MYANMAR_ALBERS).plot(
-        ax=ax, facecolor=_COUNTRY_FILL, edgecolor="none", zorder=1
-    )
+    ds.country.to_crs(crs).plot(ax=ax, facecolor=_COUNTRY_FILL, edgecolor="none", zorder=1)
     for value, geom in zip(control[key], control.geometry, strict=True):
         holder = str(value)
-        gpd.GeoSeries([geom], crs=MYANMAR_ALBERS).plot(
+        gpd.GeoSeries([geom], crs=crs).plot(
             ax=ax,
             facecolor=colour_of(holder, colours),
             edgecolor="#111111"
@@ -381,7 +386,7 @@ def static_map(
         )
     state.boundary.plot(ax=ax, color="#222222", linewidth=1.4, zorder=6)
     if ds.borders is not None and len(ds.borders):
-        ds.borders.to_crs(MYANMAR_ALBERS).plot(
+        ds.borders.to_crs(crs).plot(
             ax=ax, color="#000000", linewidth=1.6, linestyle=(0, (6, 2, 1, 2)), zorder=7
         )
     ax.set_xlim(xmin, xmax)
@@ -433,9 +438,9 @@ def static_map(
 
     width, height = xmax - xmin, ymax - ymin
     _scale_bar(ax, xmin, ymin, width, height)
-    lonlat = gpd.GeoSeries(state.geometry.union_all().centroid, crs=MYANMAR_ALBERS)
+    lonlat = gpd.GeoSeries(state.geometry.union_all().centroid, crs=crs)
     centre = lonlat.to_crs(WGS84).iloc[0]
-    _north_arrow(ax, xmax, ymax, width, height, (centre.x, centre.y))
+    _north_arrow(ax, xmax, ymax, width, height, (centre.x, centre.y), crs)
 
     handles: list[Any] = []
     present = [str(v) for v in control[key]]
