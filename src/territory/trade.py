@@ -385,7 +385,8 @@ def trade_share(
     """
     from territory.checks import check_strings
 
-    check_strings("side", side)
+    if side is not None:  # None: the first side after the incumbent
+        check_strings("side", side)
     model = model_of(tl, origin)
     query = model.query(side, basis, denominator)
     day = model.day(date, "date")
