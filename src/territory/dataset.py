@@ -475,7 +475,7 @@ class _Loader:
         name, baseline_date, as_of, _ = meta
         vocabulary = self.vocabulary(meta_path)
         actor_sides = read["actor_sides"]
-        self.check_sides(vocabulary, actors, actor_sides)
+        self.check_sides(vocabulary, read["actors"], actor_sides)
         claims_file = str(self.root / SPECS["claims"].path)
         self.problems += check_claims(
             read["claims"], events["event_id"], actors.index, claims_file
@@ -638,7 +638,7 @@ class _Loader:
     ) -> None:
         expected = f"expected one of dataset.json's sides {list(vocabulary.ids)}"
         for spec, column, frame in (
-            (SPECS["actors"], "side", actors.reset_index(drop=True)),
+            (SPECS["actors"], "side", actors),
             (SPECS["actor_sides"], "side", periods),
         ):
             for row, side in _rows(frame[column]):
@@ -646,7 +646,7 @@ class _Loader:
                     self.problem(self.root / spec.path, row, column, f"{side!r}: {expected}")
         path = self.root / SPECS["actor_sides"].path
         last_end: dict[str, tuple[int, pd.Timestamp | None]] = {}
-        ordered = periods.assign(_row=range(2, len(periods) + 2)).sort_values(
+        ordered = periods.assign(_row=periods.index.to_numpy() + 2).sort_values(
             ["actor", "valid_from"], kind="stable"
         )
         for actor, start, end, row in zip(

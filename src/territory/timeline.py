@@ -641,7 +641,7 @@ class ControlTimeline:
         >>> tl = ControlTimeline(territory.load_shan(), model="nearest")
         >>> sides = tl.at("2023-10-26", by="side")
         >>> sorted(sides.columns)
-        ['area_km2', 'contested_km2', 'geometry', 'layer', 'population', 'side', 'zones']
+        ['area_km2', 'contested_km2', 'geometry', 'side', 'zones']
         """
         if by not in ("actor", "side"):
             raise ArgumentError(f"by: {by!r} is not valid; expected 'actor' or 'side'")

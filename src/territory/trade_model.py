@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from territory.dates import to_day
-from territory.errors import DataError, TerritoryError
+from territory.errors import ArgumentError, ArgumentTypeError, DataError, TerritoryError
 from territory.routes import junta_reach, route_graph
 from territory.schema import SPECS
 from territory.trade_gates import CLOSED, CLOSERS, OPEN, RESTRICTED, GateLog, gate_log
@@ -46,7 +46,7 @@ def model_of(tl: Any, origin: str | None) -> TradeModel:
     """The trade model ``tl`` owns for ``origin`` (built on first use, kept on ``tl``)."""
     dataset = getattr(tl, "dataset", None)
     if dataset is None or not callable(getattr(tl, "place_intervals", None)):
-        raise TerritoryError(
+        raise ArgumentTypeError(
             "tl: expected a ControlTimeline (with .dataset and .place_intervals), "
             f"got {type(tl).__name__}"
         )
@@ -206,14 +206,14 @@ class TradeModel:
         sides = frozenset(side.split("+") if isinstance(side, str) else side)
         bad = sorted(s for s in sides if s not in self.side_ids)
         if bad or not sides:
-            raise TerritoryError(
+            raise ArgumentError(
                 f"side: {side!r} is not valid; expected one or more of {self.side_ids} "
                 "(joined with '+' or as a list)"
             )
         if basis not in BASES:
-            raise TerritoryError(f"basis: {basis!r} is not valid; expected one of {list(BASES)}")
+            raise ArgumentError(f"basis: {basis!r} is not valid; expected one of {list(BASES)}")
         if denominator not in DENOMINATORS:
-            raise TerritoryError(
+            raise ArgumentError(
                 f"denominator: {denominator!r} is not valid; expected one of {list(DENOMINATORS)}"
             )
         if basis == "cut":

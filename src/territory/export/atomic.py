@@ -370,8 +370,11 @@ def raster_check(count: int, width: int, height: int) -> Verify:
     return check
 
 
-def layers_check(features: Mapping[str, int]) -> Verify:
+def layers_check(features: Mapping[str, int], extra: tuple[str, ...] = ()) -> Verify:
     """A verify hook: the file has these layers (in order) with these feature counts.
+
+    ``extra`` names tables the writer adds after the layers (e.g. QGIS's
+    ``layer_styles``); they must be there too, after the layers.
 
     Examples
     --------
@@ -383,8 +386,8 @@ def layers_check(features: Mapping[str, int]) -> Verify:
         import pyogrio  # type: ignore[import-untyped]
 
         names = [str(name) for name, _ in pyogrio.list_layers(path)]
-        if names != list(features):
-            raise TerritoryError(f"reads back with layers {names}; expected {list(features)}")
+        if names != [*features, *extra]:
+            raise TerritoryError(f"reads back with layers {names}; expected {[*features, *extra]}")
         for name, expected in features.items():
             found = pyogrio.read_info(path, layer=name, force_feature_count=True)["features"]
             if found != expected:

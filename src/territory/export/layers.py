@@ -317,7 +317,10 @@ def write_layers(
         raise ArgumentError("layers: empty; expected at least one named GeoDataFrame")
     import pyogrio
 
-    check = layers_check({name: len(layer) for name, layer in layers.items()})
+    check = layers_check(
+        {name: len(layer) for name, layer in layers.items()},
+        extra=("layer_styles",) if styles else (),
+    )
     with atomic_path(path, verify=check) as temporary:
         for name, layer in layers.items():
             frame = _gpkg_ready(_check_frame(layer, f"layers[{name!r}]"))
