@@ -21,7 +21,6 @@ from rasterio.crs import CRS
 
 from browser.harness import require
 from export_cases import CASES, build
-from territory.crs import MYANMAR_ALBERS
 from territory.errors import DateRangeError
 from territory.export import write_geotiff
 from territory.export.cube import write_netcdf
@@ -46,16 +45,17 @@ def test_cube_cells_match_the_control_polygons(timeline: ControlTimeline) -> Non
     cube = timeline.to_xarray(days, resolution_m=RESOLUTION)
     assert cube.dims == ("time", "y", "x")
     assert [str(t)[:10] for t in cube["time"].to_numpy()] == days
-    assert cube.rio.crs == CRS.from_string(MYANMAR_ALBERS)
+    crs = timeline.dataset.equal_area_crs  # the study area's own projection
+    assert cube.rio.crs == CRS.from_string(crs)
     assert cube.rio.nodata == 0
     meanings = cube.attrs["flag_meanings"].split()
     code_of = dict(zip(meanings, cube.attrs["flag_values"].tolist(), strict=True))
     assert meanings == list(timeline.dataset.actors.index)
-    west, south, east, north = timeline.dataset.state.to_crs(MYANMAR_ALBERS).total_bounds
+    west, south, east, north = timeline.dataset.state.to_crs(crs).total_bounds
     xs, ys = np.meshgrid(np.linspace(west, east, 40), np.linspace(south, north, 40))
-    points = gpd.GeoSeries(gpd.points_from_xy(xs.ravel(), ys.ravel()), crs=MYANMAR_ALBERS)
+    points = gpd.GeoSeries(gpd.points_from_xy(xs.ravel(), ys.ravel()), crs=crs)
     for day in days:
-        control = timeline.at(day, by="actor").to_crs(MYANMAR_ALBERS)
+        control = timeline.at(day, by="actor").to_crs(crs)
         joined = gpd.sjoin(
             gpd.GeoDataFrame(geometry=points), control[["actor", "geometry"]], predicate="within"
         )

@@ -104,7 +104,14 @@ def test_geopackage_and_geojson_read_back_as_the_timeline(
     for actor, geometry in zip(back["actor"], back.geometry, strict=True):
         assert _same_geometry(geometry, by_actor[actor], GEOJSON_TOLERANCE)
     layers = [name for name, _ in pyogrio.list_layers(gpkg)]
-    assert layers == ["control_intervals", "places", "crossings", "events", "changes"]
+    assert layers == [
+        "control_intervals",
+        "places",
+        "crossings",
+        "events",
+        "changes",
+        "layer_styles",
+    ]
     events = pyogrio.read_dataframe(gpkg, layer="events")
     assert len(events) == len(tl.dataset.events)
 

@@ -252,9 +252,13 @@ def changes(
 @click.option("--end", type=DAY, default=None, help="… to this day (default: the as-of date).")
 @click.option("--freq", type=FREQ, default="W", show_default=True, help=_FREQ_HELP)
 @click.option(
-    "--side", default="resistance", show_default=True, help="A side, or sides joined by +."
+    "--side",
+    default=None,
+    help="A side, or sides joined by + (default: the first side after the incumbent).",
 )
-@click.option("--basis", type=click.Choice(["held", "cut"]), default="held", show_default=True)
+@click.option(
+    "--basis", type=click.Choice(["held", "cut", "flow"]), default="held", show_default=True
+)
 @click.option(
     "--denominator",
     type=click.Choice(["all_border", "china_border"]),
@@ -272,7 +276,7 @@ def trade(
     start: pd.Timestamp | None,
     end: pd.Timestamp | None,
     freq: str,
-    side: str,
+    side: str | None,
     basis: str,
     denominator: str,
     reference_period: str | None,
@@ -290,7 +294,7 @@ def trade(
     ds = _load(data)
     tl = _timeline(ds, **tl_options)
     options: dict[str, Any] = {
-        "side": side.split("+") if "+" in side else side,
+        "side": side.split("+") if side is not None and "+" in side else side,
         "basis": basis,
         "denominator": denominator,
         "reference_period": reference_period,

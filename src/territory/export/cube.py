@@ -85,6 +85,7 @@ def to_xarray(
 
     stamps = band_dates(tl, dates)
     zones, codes, by_date = zone_codes(tl, stamps)
+    crs = tl.dataset.equal_area_crs if crs == "albers" else crs  # the study area's own
     grid, transform, grid_crs = rasterize_zones(zones, resolution_m=resolution_m, crs=crs)
     stack = code_lookup(by_date)[:, grid]  # (time, y, x)
     height, width = grid.shape
