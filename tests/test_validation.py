@@ -43,6 +43,15 @@ def test_tnla_towns_two_months_into_operation_1027(model: str) -> None:
 
 
 @pytest.mark.parametrize("model", MODELS)
+def test_the_twelve_towns_the_tnla_took(model: str) -> None:
+    """Al Jazeera (via NY Morning, 2025-10-31): the TNLA has captured 12 towns since October
+    2023; NP News (2025-11-01) names Mogok, Kyaukme, Hsipaw, Nawnghkio and Kutkai among them."""
+    towns = validation.towns_ever_captured_by(validation.timeline(model), "TNLA", "2025-10-28")
+    assert len(towns) == 12
+    assert {"mogok", "kyaukme", "hsipaw", "nawnghkio", "kutkai"} <= set(towns)
+
+
+@pytest.mark.parametrize("model", MODELS)
 def test_the_three_towns_the_tnla_lost_from_july_to_october_2025(model: str) -> None:
     """MoeMaKa (Myanmar Spring Chronicle), 2025-10-17: from mid-July 2025 the TNLA lost
     Naungcho (Nawnghkio), Kyaukme (1 Oct) and Hsipaw (16 Oct) to the junta."""
