@@ -816,7 +816,8 @@ COMMAND_OPTIONS: dict[str, list[str]] = {
     "summary": ["--date", "--format", "--townships", "--known-by", "--model", "--origin", "--data"],
     "crossings": ["--date", "--format", "--known-by", "--model", "--origin", "--data"],
     "map": [
-        "--date", "--events-days", "--tiles", "--origin", "--known-by", "--model", "-o", "--data",
+        "--date", "--events-days", "--tiles", "--origin", "--known-by", "--model", "--format",
+        "-o", "--data",
     ],
     "animate": ["--start", "--end", "--freq", "--tiles", "--model", "-o", "--data"],
     "export": ["--start", "--end", "--freq", "--known-by", "--model", "-o", "--data"],
@@ -866,3 +867,18 @@ def test_bad_values_give_one_line_and_no_traceback(
     assert result.exit_code in (1, 2), (args, result.output)
     assert_one_line_error(result.stderr)
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt", "magic"),
+    [("m.png", None, b"\x89PNG"), ("m.pdf", None, b"%PDF"), ("m.out", "svg", b"<?xml")],
+)
+def test_map_writes_the_print_map(
+    tmp_path: Path, name: str, fmt: str | None, magic: bytes
+) -> None:
+    out = tmp_path / name
+    args = ["map", "--date", "2024-08-10", "-o", out] + (["--format", fmt] if fmt else [])
+    result = invoke(*args)
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes().startswith(magic)  # the file is what its format says
+    assert f"wrote {out}" in result.stderr

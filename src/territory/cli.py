@@ -567,7 +567,10 @@ def crossings(
 
 
 # --------------------------------------------------------------------------- maps
-@main.command(name="map", short_help="A Folium map of control on a day.")
+MAP_FORMATS = ("html", "png", "svg", "pdf")
+
+
+@main.command(name="map", short_help="A map of control on a day: Folium HTML or a print map.")
 @_date_option()
 @click.option(
     "-o",
@@ -576,7 +579,14 @@ def crossings(
     type=click.Path(dir_okay=False, path_type=Path),
     default=Path("map.html"),
     show_default=True,
-    help="The HTML file to write.",
+    help="The file to write.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(MAP_FORMATS),
+    default=None,
+    help="html (Folium) or png/svg/pdf (the print map); default: from the file's suffix.",
 )
 @click.option(
     "--events-days",
@@ -592,14 +602,18 @@ def crossings(
 def map_(
     date: pd.Timestamp | None,
     out: Path,
+    fmt: str | None,
     events_days: int,
     tiles: str | None,
     origin: str | None,
     data: Path | None,
     **tl_options: Any,
 ) -> None:
-    """A Folium map of who holds what on a day, as one HTML file."""
-    from territory.export import control_map
+    """A map of who holds what on a day: one HTML file, or a PNG, SVG or PDF print map."""
+    from territory.export import control_map, save_static_map, static_map
+
+    suffix = out.suffix.lower().lstrip(".")
+    fmt = fmt or (suffix if suffix in MAP_FORMATS else "html")
 
     ds = _load(data)
     tl = _timeline(ds, **tl_options)
@@ -609,7 +623,12 @@ def map_(
         raise click.BadParameter(
             f"{origin!r} is not a place id of the dataset", param_hint="'--origin'"
         )
-    save_map(control_map(tl, day, events_days=events_days, origin=origin, **_tiles(tiles)), out)
+    if fmt == "html":
+        save_map(
+            control_map(tl, day, events_days=events_days, origin=origin, **_tiles(tiles)), out
+        )
+    else:
+        save_static_map(static_map(tl, day), out, format=fmt)
     _note(f"wrote {out}")
 
 
