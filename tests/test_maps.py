@@ -510,3 +510,15 @@ def test_slider_crossings_follow_their_holders(browser: Browser) -> None:
         expected = {f"gate:{g}": colours[tl.holder(g, label)] for g in gates}
         assert driver.execute_script(fills) == expected, label
     assert "border crossing" in _text_of(browser, ".territory-legend")
+
+
+def test_the_map_title_leads_with_the_trade_share_range() -> None:
+    """Issue 13: the range leads wherever a share is shown, the map title included."""
+    from territory.export.maps import map_title
+    from territory.trade import trade_share
+
+    tl = ControlTimeline(territory.load_shan())
+    day = pd.Timestamp("2024-08-10")
+    share = trade_share(tl, day)
+    shown = map_title(tl, day).split(": ", 1)[1]
+    assert shown.startswith(f"{100 * share.low:.1f}–{100 * share.high:.1f} %, central ")

@@ -352,8 +352,8 @@ def control_map_from_frames(
 def map_title(tl: ControlTimeline, date: pd.Timestamp, *, origin: str | None = None) -> str:
     """The title of a control map: the date and, when available, the trade share.
 
-    The share is ``territory.trade_share(tl, date)`` (resistance side, "held"
-    basis, all border trade) with its low–high range; ``origin`` is the road
+    The share is ``territory.trade_share(tl, date)`` (the first side after the
+    incumbent, "held" basis, all border trade), its low–high range first; ``origin`` is the road
     origin passed to it (default: the trade module's).  When the trade module is
     missing the title gives only the date; when the share cannot be computed
     the title says so rather than showing a number.
@@ -369,11 +369,12 @@ def map_title(tl: ControlTimeline, date: pd.Timestamp, *, origin: str | None = N
         first = str(error).splitlines()[0]
         return f"{title} · trade share unavailable: {first}"
     value, low, high = (getattr(share, k, None) for k in ("value", "low", "high"))
-    if value is None or pd.isna(value):
+    if value is None or low is None or high is None or pd.isna([value, low, high]).any():
         return f"{title} · trade share unavailable"
-    text = f"{title} · border trade through resistance-held crossings: {value:.0%}"
-    if low is not None and high is not None and not (pd.isna(low) or pd.isna(high)):
-        text += f" ({low:.0%}–{high:.0%})"
+    sides = tl.dataset.sides
+    side_label = sides.label(sides.others[0])
+    # the range leads, then the central value and the rule that picks it
+    text = f"{title} · border trade through crossings held by {side_label}: {share.range_text}"
     period = getattr(share, "reference_period", None)
     label = getattr(period, "label", None) or (period if isinstance(period, str) else None)
     if label:
