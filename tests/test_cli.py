@@ -372,7 +372,7 @@ def test_crossings_csv(norland: Path, day: str, expected: dict[str, tuple[str, b
     done = run("crossings", "--data", norland, "--date", day, "--format", "csv")
     assert done.returncode == 0, done.stderr
     rows = list(csv.DictReader(io.StringIO(done.stdout)))
-    got = {r["id"]: (r["holder"], r["reachable_by_junta"] == "True") for r in rows}
+    got = {r["id"]: (r["holder"], r["reachable_by_incumbent"] == "True") for r in rows}
     assert got == expected
     assert {r["lon"] for r in rows} == {"2.45", "2.58", "2.88"}
 

@@ -244,7 +244,7 @@ def _check_gate_popups(
         assert "trade share unavailable" in title
     else:
         if len(gates):
-            assert "Junta can reach it by road</th>" in html
+            assert "The incumbent side can reach it by road</th>" in html
             assert "Post&#x27;s trade (USD)</th>" in html
         assert "%" in title
 

@@ -462,7 +462,7 @@ def test_crossings_at_lists_gates_with_holder_reach_and_value(tl: ControlTimelin
     assert list(gates.index) == ["gate_a1", "gate_a2", "zone_b", "gate_c", "gate_x", "gate_d"]
     assert gates["holder"].tolist() == ["REB", "JUN", "JUN", "JUN", "JUN", "JUN"]
     # cut off beyond the lost junction; gate_c and gate_x are on no route and junta-held
-    assert gates["reachable_by_junta"].tolist() == [False, False, False, True, True, True]
+    assert gates["reachable_by_incumbent"].tolist() == [False, False, False, True, True, True]
     # each post's latest full fiscal year before the date, split equally across its gates
     assert gates.loc["gate_a1", "post_trade_usd"] == 600.0
     assert gates.loc["gate_a1", "trade_value_usd"] == 300.0
@@ -605,7 +605,7 @@ def test_before_the_offensive_the_junta_reaches_every_gate_it_holds_on_a_route(
     # held on a route but could not reach would mean a road missing from routes.csv.
     gates = crossings_at(shan_tl, "2023-10-26")
     held = gates[(gates["side"] == "junta") & gates["on_route"]]
-    assert held["reachable_by_junta"].all(), list(held.index[~held["reachable_by_junta"]])
+    assert held["reachable_by_incumbent"].all(), list(held.index[~held["reachable_by_incumbent"]])
 
 
 def test_crossings_on_real_data(shan_tl: object) -> None:
@@ -615,7 +615,7 @@ def test_crossings_on_real_data(shan_tl: object) -> None:
     # Hsenwi fell on 2023-11-02: the Mandalay-Muse road is cut, so every Muse gate is
     # out of the junta's reach even where it still holds the gate.
     muse = gates[gates["post"] == "muse"]
-    assert not muse["reachable_by_junta"].any()
+    assert not muse["reachable_by_incumbent"].any()
     assert (muse["side"] == "junta").any()
 
 
@@ -720,8 +720,8 @@ def test_cut_follows_road_events() -> None:
     assert trade_share(tl, "2023-05-01").value == 0.0  # held ignores roads
     assert trade_share(tl, "2023-05-15", basis="cut").value == 0.0
     gates = crossings_at(tl, "2023-05-01")
-    assert not gates.loc[["gate_a1", "gate_a2"], "reachable_by_junta"].any()
-    assert gates.loc["zone_b", "reachable_by_junta"]
+    assert not gates.loc[["gate_a1", "gate_a2"], "reachable_by_incumbent"].any()
+    assert gates.loc["zone_b", "reachable_by_incumbent"]
 
 
 def test_bad_gate_events_are_all_reported_with_their_rows() -> None:

@@ -556,7 +556,7 @@ def crossings(
                 "side",
                 "held_since",
                 "status",
-                "reachable_by_junta",
+                "reachable_by_incumbent",
                 "trade_value_usd",
                 "reference_period",
             )

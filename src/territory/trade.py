@@ -211,7 +211,7 @@ def crossings_at(
         ``partner_country``, ``official``, ``holder``, ``side``,
         ``held_since``, ``status``, ``gate_status`` (open / restricted /
         closed), ``closed_by``, ``shared_with`` and ``shared_revenue`` (the
-        co-holder's part, "low–high"), ``on_route``, ``reachable_by_junta``,
+        co-holder's part, "low–high"), ``on_route``, ``reachable_by_incumbent``,
         ``post_trade_usd``, ``gates_in_post``, ``trade_value_usd`` (the
         post's value split equally across its gates; NaN when unknown),
         ``estimated`` and ``reference_period`` (label).
@@ -253,7 +253,7 @@ def crossings_at(
         )
     ]
     gates["on_route"] = [g in model.graph for g in gates.index]
-    gates["reachable_by_junta"] = model.gate_reach(np.array([row]))[0]
+    gates["reachable_by_incumbent"] = model.gate_reach(np.array([row]))[0]
     counts = gates["post"].value_counts()
     gates["gates_in_post"] = gates["post"].map(counts).astype("Int64")
     values, notes = _post_values(model, gates, day, reference_period)
@@ -269,7 +269,7 @@ def crossings_at(
     off_route = [g for g in gates.index if g not in model.graph]
     if off_route:
         notes.append(
-            f"gates on no route (reachable_by_junta = held by the incumbent, {model.incumbent}): "
+            f"gates on no route (reachable_by_incumbent = held by the incumbent, {model.incumbent}): "
             f"{', '.join(off_route)}"
         )
     notes.append("trade_value_usd splits each post's value equally across its gates")

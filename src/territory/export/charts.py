@@ -109,7 +109,7 @@ def trade_share_chart(
     title: str,
     caption: str,
     band_label: str = BAND_LABEL,
-    value_label: str = "share of border trade through resistance-held gates",
+    value_label: str = "share of border trade through the gates the side holds",
 ) -> Figure:
     """The trade share over time with its labelled low–high band.
 

@@ -106,7 +106,7 @@ _CROSSING_FIELDS = [
     ("gates_in_post", "Gates in the post"),
     ("trade_value_usd", "This gate's share (USD, equal split)"),
     ("reference_period", "Trade period"),
-    ("reachable_by_junta", "Junta can reach it by road"),
+    ("reachable_by_incumbent", "The incumbent side can reach it by road"),
     ("trade_note", "Trade"),
     ("partner_country", "Partner country"),
     ("status", "Status"),
@@ -174,7 +174,7 @@ def control_map_from_frames(
     places, crossings : geopandas.GeoDataFrame, optional
         Points with a ``name`` and any of the popup columns (holder, side,
         status, held_since …; for crossings also trade_value_usd,
-        reference_period, reachable_by_junta).  Places are drawn as circles in
+        reference_period, reachable_by_incumbent).  Places are drawn as circles in
         their holder's colour, crossings as markers.
     events : geopandas.GeoDataFrame, optional
         Event points (``event_id``, ``date``, ``kind``, ``from_actor``,
