@@ -108,8 +108,8 @@ def boundaries(folder: Path) -> Iterator[dict[str, object]]:
 
     def boundary(self: _Loader, relative: str, role: str) -> object:
         # the loader asks for the generic name; this folder has the legacy one
-        on_disk = relative if relative in cache else _LEGACY_NAMES[relative]
-        if on_disk == mutated["path"]:
+        on_disk = relative if relative in cache else _LEGACY_NAMES.get(relative, relative)
+        if on_disk == mutated["path"] or on_disk not in cache:  # e.g. the township polygons
             return real(self, relative, role)
         return cache[on_disk].copy()  # type: ignore[union-attr]
 
