@@ -557,3 +557,11 @@ def test_csv_outputs_neutralise_formulas(tmp_path: Path) -> None:
 
     row = next(csv.DictReader(text.splitlines()))
     assert all(not cell.startswith(("=", "+", "@")) for cell in row.values())
+
+
+def test_attributions_that_are_not_a_list_of_lines_are_a_problem(data: Path) -> None:
+    meta = json.loads((data / "dataset.json").read_text(encoding="utf-8"))
+    meta["attributions"] = "GeoNames"
+    (data / "dataset.json").write_text(json.dumps(meta), encoding="utf-8")
+    problems = [p for p in validate(data) if p.severity == "error"]
+    assert [(Path(p.file).name, p.column) for p in problems] == [("dataset.json", "attributions")]

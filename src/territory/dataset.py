@@ -41,7 +41,7 @@ from territory.crs import WGS84, check_equal_area, study_area_crs
 from territory.errors import DataError, DataProblem, Severity
 from territory.schema import HOLDER_CHANGING_KINDS, SPECS, Column, TableSpec
 from territory.sides import RESERVED_SIDES, SHAN_SIDES, SideHistory, SideVocabulary, parse_sides
-from territory.townships import TOWNSHIP_ATTRIBUTION, TOWNSHIPS_FILE, key_townships
+from territory.townships import TOWNSHIPS_FILE, key_townships
 
 __all__ = [
     "Dataset",
@@ -504,7 +504,7 @@ class _Loader:
             actor_sides=tables["actor_sides"],
             claims=tables["claims"],
             townships=townships,
-            attributions=(TOWNSHIP_ATTRIBUTION,) if townships is not None else (),
+            attributions=self.attributions(meta_path),
         )
 
     def townships(self, population: pd.DataFrame) -> gpd.GeoDataFrame | None:
@@ -670,6 +670,14 @@ class _Loader:
                     f"{previous[0]}; an actor is on one side at a time",
                 )
             last_end[actor] = (row, None if pd.isna(end) else end)
+
+    def attributions(self, path: Path) -> tuple[str, ...]:
+        """``attributions`` of dataset.json (already parsed): the credits its data requires."""
+        value = json.loads(path.read_text(encoding="utf-8")).get("attributions", [])
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            self.problem(path, None, "attributions", f"{value!r}; expected a list of credit lines")
+            return ()
+        return tuple(value)
 
     def projection(self, path: Path) -> str | None:
         """``equal_area_crs`` of dataset.json (already parsed), checked; None when absent."""
