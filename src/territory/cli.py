@@ -33,7 +33,7 @@ import sys
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 import click
 import pandas as pd
@@ -628,7 +628,7 @@ def map_(
             control_map(tl, day, events_days=events_days, origin=origin, **_tiles(tiles)), out
         )
     else:
-        save_static_map(static_map(tl, day), out, format=fmt)
+        save_static_map(static_map(tl, day), out, format=cast(Literal["png", "svg", "pdf"], fmt))
     _note(f"wrote {out}")
 
 
