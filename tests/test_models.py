@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import territory
@@ -258,6 +258,9 @@ def _layouts(draw):
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_layouts())
+# Found by hypothesis: a footprint near the outline, whose hole in the countryside
+# crossed its shell once reprojected and was filled by the repair.
+@example(([("p0", "town", 97.0, 21.0), ("p1", "town", 97.953125, 21.0)], ["", "5000"]))
 def test_layered_zones_partition_the_study_area(layout) -> None:
     places, radii = layout
     all_places = [*places, *PLACES[3:]]

@@ -282,9 +282,19 @@ def _with_slivers(
     return grown
 
 
+def _repaired(geometry: BaseGeometry) -> BaseGeometry:
+    """A valid polygonal version of ``geometry``, its holes still cut out.
+
+    GEOS's "structure" method subtracts the holes from the shells; the default
+    "linework" method can fill a hole that a reprojection pushed across its
+    shell, so that the zone covers the footprint inside it a second time.
+    """
+    return _polygonal(shapely.make_valid(geometry, method="structure", keep_collapsed=False))
+
+
 def _unfolded(geometry: BaseGeometry, crs: str) -> BaseGeometry:
     """A zone (EPSG:4326) whose ring reprojection folded: repaired, without sliver parts."""
-    parts = shapely.get_parts(_polygonal(shapely.make_valid(geometry)))
+    parts = shapely.get_parts(_repaired(geometry))
     areas = gpd.GeoSeries(parts, crs=WGS84).to_crs(crs).area.to_numpy()
     return shapely.union_all(parts[areas >= _MIN_PART_M2])
 
@@ -307,8 +317,8 @@ def _round_trip_valid(stored: np.ndarray, crs: str) -> np.ndarray:
         candidates = [shapely.set_precision(stored[i], grid) for grid in (1e-9, 1e-8, 1e-7)]
         repaired = back[i]
         for _ in range(3):  # repair in ``crs``, then in WGS84, until both are valid
-            repaired = _polygonal(shapely.make_valid(repaired))
-            candidates.append(_polygonal(shapely.make_valid(wgs84(repaired))))
+            repaired = _repaired(repaired)
+            candidates.append(_repaired(wgs84(repaired)))
             repaired = projected(candidates[-1])
         for candidate in candidates:
             if candidate.is_valid and projected(candidate).is_valid:
