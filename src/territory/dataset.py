@@ -818,13 +818,19 @@ class _Loader:
         for name in sorted({n for n in header if n and header.count(n) > 1}):
             self.problem(path, 1, name, f"column {name!r} appears twice; expected it once")
         width = len(header)
-        kept: dict[int, list[str]] = {}
+        body = records[1:]
+        # The usual row has the header's width and some text: it is kept as it is,
+        # and only the others are looked at one by one.
+        usual = [
+            len(record) == width and not (text.isspace() or not text)
+            for record, text in zip(body, map("".join, body), strict=True)
+        ]
         blank: list[int] = []
-        for number, record in enumerate(records[1:], start=2):
-            if not any(cell.strip() for cell in record):
+        for index in (i for i, ok in enumerate(usual) if not ok):
+            record, number = body[index], index + 2
+            if not "".join(record).strip():  # only spaces, or nothing
                 blank.append(number)
-                continue
-            if len(record) > width and any(cell.strip() for cell in record[width:]):
+            elif len(record) > width and "".join(record[width:]).strip():
                 self.problem(
                     path,
                     number,
@@ -832,14 +838,19 @@ class _Loader:
                     f"{len(record)} cells; the header has {width}: quote a cell that holds a "
                     'comma with "..."',
                 )
-                continue
-            kept[number - 2] = (record + [""] * width)[:width]
+            else:
+                body[index] = (record + [""] * width)[:width]
+                usual[index] = True
         if blank:
             shown = ", ".join(map(str, blank[:10])) + (" …" if len(blank) > 10 else "")
             self.problem(path, None, None, f"{len(blank)} blank row(s) skipped: {shown}", "note")
-        frame = pd.DataFrame.from_dict(kept, orient="index", columns=header, dtype=object)
-        if not kept:
-            frame = pd.DataFrame(columns=header, dtype=object)
+        kept = [i for i, ok in enumerate(usual) if ok]
+        frame = pd.DataFrame(
+            [body[i] for i in kept] if len(kept) < len(body) else body,
+            index=pd.Index(kept, dtype=np.int64),
+            columns=header,
+            dtype=object,
+        )
         return frame.loc[:, ~frame.columns.duplicated()]
 
     def table(self, spec: TableSpec, file: Path | None = None) -> pd.DataFrame | None:
@@ -863,7 +874,7 @@ class _Loader:
             )
         if missing:
             return None
-        raw = raw.apply(lambda column: column.str.strip()) if len(raw) else raw
+        raw = raw.apply(_strip) if len(raw) else raw
         parsed = pd.DataFrame(index=raw.index)
         for column in spec.columns:
             parsed[column.name] = self.cells(path, raw[column.name], column)
@@ -932,22 +943,34 @@ class _Loader:
         outline = country.to_crs(crs).union_all() if country is not None else None
         lines = borders.to_crs(crs).union_all() if borders is not None else None
 
-        def distance_km(lon: pd.Series, lat: pd.Series, to: shapely.Geometry | None) -> np.ndarray:
-            """Distance of each (lon, lat) to ``to``; inf where not a lon/lat at all."""
+        def distance_km(
+            lon: pd.Series, lat: pd.Series, to: shapely.Geometry | None, wanted: np.ndarray
+        ) -> np.ndarray:
+            """Distance of each wanted (lon, lat) to ``to``; inf where not a lon/lat at all.
+
+            Rows not wanted get 0, and so do points inside a polygonal ``to``
+            (a point-in-polygon test is much cheaper than a distance).
+            """
+            distance = np.zeros(len(lon))
             if to is None:
-                return np.zeros(len(lon))
-            plausible = lon.between(-180, 180) & lat.between(-90, 90)
+                return distance
+            plausible = (lon.between(-180, 180) & lat.between(-90, 90)).to_numpy()
             points = gpd.GeoSeries(
                 gpd.points_from_xy(lon.where(plausible, 0), lat.where(plausible, 0)), crs=WGS84
-            )
-            distance = points.to_crs(crs).distance(to).to_numpy() / 1000
+            ).to_crs(crs).to_numpy()
+            if to.geom_type in ("Polygon", "MultiPolygon"):
+                shapely.prepare(to)
+                wanted = wanted & ~shapely.intersects(to, points)
+            distance[wanted] = shapely.distance(points[wanted], to) / 1000
             return np.where(plausible, distance, np.inf)
 
         lon, lat = table["lon"].astype(float), table["lat"].astype(float)
-        from_country = distance_km(lon, lat, outline)
-        swapped_from_country = distance_km(lat, lon, outline)
-        from_border = distance_km(lon, lat, lines)
         crossing = (table["kind"] == "crossing").to_numpy()
+        every = np.ones(len(table), dtype=bool)
+        from_country = distance_km(lon, lat, outline, every)
+        # Only a point outside the outline needs the swapped test, only a crossing the border's.
+        swapped_from_country = distance_km(lat, lon, outline, from_country > NEIGHBOURHOOD_KM)
+        from_border = distance_km(lon, lat, lines, crossing)
         no_source = (table["population"].notna() & table["population_source"].isna()).to_numpy()
         no_partner = crossing & table["partner_country"].isna().to_numpy()
         no_official = crossing & table["official"].isna().to_numpy()
@@ -1190,6 +1213,13 @@ def _parse_date(text: object) -> pd.Timestamp | None:
         return pd.Timestamp(text)
     except ValueError:
         return None
+
+
+def _strip(column: pd.Series) -> pd.Series:
+    """The column's cells without surrounding spaces (each distinct text stripped once)."""
+    codes, texts = pd.factorize(column, sort=False, use_na_sentinel=False)
+    stripped = np.array([text.strip() for text in texts], dtype=object)
+    return pd.Series(stripped[codes], index=column.index, name=column.name, dtype=object)
 
 
 def _parse_cell(text: str, column: Column) -> tuple[object, str | None]:

@@ -285,6 +285,6 @@ def _matrix(
     np.maximum.accumulate(record, axis=0, out=record)
     holder_codes = records["holder"].map(actor_code).to_numpy(dtype=np.int32)
     status_codes = records["status"].map(STATUSES.index).to_numpy(dtype=np.int8)
-    holder = np.take(holder_codes, record)
-    status = np.take(status_codes, record)
+    holder = holder_codes[record]  # plain indexing: several times faster than np.take here
+    status = status_codes[record]
     return States(days, holder, status, record, records, columns)

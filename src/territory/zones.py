@@ -179,7 +179,13 @@ def _cells(points: np.ndarray, region: BaseGeometry) -> list[BaseGeometry]:
     cells = list(shapely.get_parts(diagram))
     if len(cells) != len(points):  # pragma: no cover - shapely guarantees one cell per point
         raise RuntimeError("voronoi_polygons returned a cell count that differs from the points")
-    return [_polygonal(shapely.intersection(cell, region)) for cell in cells]
+    # Only the cells that reach the region's edge need cutting (most lie well inside).
+    shapely.prepare(region)
+    inside = shapely.contains_properly(region, np.asarray(cells, dtype=object))
+    return [
+        cell if within else _polygonal(shapely.intersection(cell, region))
+        for cell, within in zip(cells, inside, strict=True)
+    ]
 
 
 def township_seats(
