@@ -97,8 +97,6 @@ def sample(days: Any, count: int) -> Any:
 # --------------------------------------------------------------------- naive ways
 def naive_at(tl: Any, day: Any) -> Any:
     """Control polygons by actor on ``day``, the per-date geopandas way."""
-    from territory.crs import MYANMAR_ALBERS
-
     ds = tl.dataset
     events = ds.events[
         ds.events["kind"].isin(["capture", "handover"]) & ds.events["place"].notna()
@@ -108,7 +106,7 @@ def naive_at(tl: Any, day: Any) -> Any:
     last = known.groupby("place")["to_actor"].last()
     holders.loc[last.index] = last
     frame = tl.zones[["geometry"]].join(holders.rename("actor"))
-    dissolved = frame.to_crs(MYANMAR_ALBERS).dissolve(by="actor")
+    dissolved = frame.to_crs(ds.equal_area_crs).dissolve(by="actor")
     dissolved["area_km2"] = dissolved.area / 1e6
     return dissolved.to_crs(tl.zones.crs)
 
@@ -335,7 +333,9 @@ def child_naive(data: Path, loop_days: int, engine_only: bool = False) -> dict[s
         if day in double:
             continue
         ours = tl.at(day).set_index("actor")["area_km2"]
-        if not np.allclose(ours.sort_index(), frame["area_km2"].sort_index(), rtol=1e-6):
+        # The loop measures polygons stored in EPSG:4326 and projected back, the
+        # timeline the zones as built: the two differ by a few parts in a million.
+        if not np.allclose(ours.sort_index(), frame["area_km2"].sort_index(), rtol=1e-5):
             raise SystemExit(f"at: the timeline and the per-date loop disagree on {day.date()}")
     out["at100"] = seconds / len(some) * len(at_days)
     out["at100_sampled"] = len(some)

@@ -319,6 +319,8 @@ class ControlTimeline:
         # A side change is a state too: split the rows on those days and give
         # every row each actor's side on it (territory.sides).
         days, take = split_days(states.days, self.sides.change_days)
+        if len(days) == len(states.days):  # no new day: keep the matrices, do not copy them
+            return replace(states, side=self.sides.codes(days))
         return replace(
             states,
             days=days,
