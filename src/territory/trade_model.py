@@ -1,7 +1,8 @@
 """The trade model of one timeline: gates, roads, gate status and the trade book, as arrays.
 
-:func:`model_of` gives the model a timeline owns (kept as an attribute of the
-timeline, so it is freed with it).  The model lists the days on which any gate
+:func:`model_of` gives the model a timeline owns (kept in the timeline's
+private per-view cache, ``ControlTimeline._cached``, so it is freed with it
+and a view never uses its parent's).  The model lists the days on which any gate
 or route place changes holder, or any gate or road changes status
 (``trade/gate_events.csv``), and the distinct states over those days.  A share
 is computed once per distinct state and reference period, for every state at
@@ -38,12 +39,10 @@ GATE_KINDS = ("crossing", "trade_zone")
 BASES = ("held", "cut", "flow")
 DENOMINATORS = ("all_border", "china_border")
 _SCOPE_COUNTRY = {"all_border": None, "china_border": "CHN"}
-#: The attribute of a timeline that keeps its trade models, by origin.
-_ATTRIBUTE = "_trade_models"
 
 
 def model_of(tl: Any, origin: str | None) -> TradeModel:
-    """The trade model ``tl`` owns for ``origin`` (built on first use, kept on ``tl``)."""
+    """The trade model ``tl`` owns for ``origin`` (built on first use, kept by ``tl``)."""
     dataset = getattr(tl, "dataset", None)
     if dataset is None or not callable(getattr(tl, "place_intervals", None)):
         raise ArgumentTypeError(
@@ -62,7 +61,8 @@ def model_of(tl: Any, origin: str | None) -> TradeModel:
             "origin: the dataset names no road origin; pass origin=<place id> "
             "or set 'origin' in its dataset.json"
         )
-    kept: dict[str, TradeModel] = tl.__dict__.setdefault(_ATTRIBUTE, {})
+    # Built from the events the timeline keeps, so each view has its own.
+    kept: dict[str, TradeModel] = tl._cached("trade_models", dict)
     if origin not in kept:
         kept[origin] = TradeModel(tl, origin)
     return kept[origin]
