@@ -23,14 +23,9 @@ from territory.ranges import available_models, model_timelines
 from territory.rollup import township_rollup
 from territory.timeline import ControlTimeline
 from territory.trade import trade_share, trade_share_series
+from test_engine import BASELINE, PLACES  # two township seats and a crossing
 from test_trade import _synthetic
 
-PLACES = [
-    ("west", "township_seat", 96.5, 21.0),
-    ("east", "township_seat", 97.5, 21.0),
-    ("gate", "crossing", 97.99, 21.0),
-]
-BASELINE = {"west": "SAC", "east": "SAC", "gate": "SAC"}
 EVENTS = [
     event("2024-03-10", "east", "SAC", "MNDAA", "capture", reported="2024-03-20"),
     # West's capture of 5 June was reported on 1 September.
@@ -158,3 +153,11 @@ def test_the_rollup_seats_are_built_once_for_a_timeline_and_its_views() -> None:
     assert parent._cached("rollup_seats", dict, shared=True) is view._cached(
         "rollup_seats", dict, shared=True
     )
+
+
+def test_a_view_made_before_the_zones_are_built_shares_them() -> None:
+    parent = _timeline()
+    view = parent.known_on("2024-08-01")
+    assert view.zones is parent.zones  # one Ground: built once, for both
+    with pytest.raises(AttributeError):
+        view.zones = parent.zones.iloc[:1]  # type: ignore[misc]
