@@ -1,8 +1,7 @@
 """The trade model of one timeline: gates, roads, gate status and the trade book, as arrays.
 
-:func:`model_of` gives the model a timeline owns (kept in the timeline's
-private per-view cache, ``ControlTimeline._cached``, so it is freed with it
-and a view never uses its parent's).  The model lists the days on which any gate
+:func:`model_of` gives the model a timeline owns (kept as an attribute of the
+timeline, so it is freed with it).  The model lists the days on which any gate
 or route place changes holder, or any gate or road changes status
 (``trade/gate_events.csv``), and the distinct states over those days.  A share
 is computed once per distinct state and reference period, for every state at
@@ -42,7 +41,7 @@ _SCOPE_COUNTRY = {"all_border": None, "china_border": "CHN"}
 
 
 def model_of(tl: Any, origin: str | None) -> TradeModel:
-    """The trade model ``tl`` owns for ``origin`` (built on first use, kept by ``tl``)."""
+    """The trade model ``tl`` owns for ``origin`` (built on first use, kept on ``tl``)."""
     dataset = getattr(tl, "dataset", None)
     if dataset is None or not callable(getattr(tl, "place_intervals", None)):
         raise ArgumentTypeError(
