@@ -34,7 +34,7 @@ import pandas as pd
 
 import territory
 from territory.export import control_map, timeline_map
-from territory.export.frames import interval_rows, simplify_for_web, zone_geometries
+from territory.export.frames import simplify_for_web, zone_frame
 from territory.export.layers import to_rfc7946
 from territory.export.mapparts import MAP_DECIMALS
 from territory.export.timeline_maps import timeline_steps
@@ -48,18 +48,15 @@ def naive_map_html(tl: ControlTimeline, steps: pd.DatetimeIndex, simplify_m: flo
     import folium
     from folium.plugins import TimestampedGeoJson
 
-    intervals = tl.intervals()
-    zones = simplify_for_web(zone_geometries(intervals), tolerance_m=simplify_m)
+    zones = simplify_for_web(zone_frame(tl), tolerance_m=simplify_m)
     geometry = to_rfc7946(zones, id_column="zone_id", decimals=MAP_DECIMALS)["features"]
-    rows = interval_rows(intervals, list(zones["zone_id"]), steps)
+    holders = tl.holders(steps, list(zones["zone_id"])).holder_frame().to_numpy()
     colours = tl.dataset.actors["colour"].to_dict()
-    actors = intervals["actor"].to_numpy()
     features = []
     for s, step in enumerate(steps):
         iso = step.date().isoformat()
         for z, feature in enumerate(geometry):
-            row = rows[s, z]
-            colour = colours[actors[row]] if row >= 0 else "#ffffff"
+            colour = colours.get(holders[s, z], "#ffffff")
             features.append(
                 {
                     "type": "Feature",
@@ -82,17 +79,15 @@ def plugin_map_html(tl: ControlTimeline, steps: pd.DatetimeIndex, simplify_m: fl
     import folium
     from folium.plugins import TimeSliderChoropleth
 
-    intervals = tl.intervals()
-    zones = simplify_for_web(zone_geometries(intervals), tolerance_m=simplify_m)
+    zones = simplify_for_web(zone_frame(tl), tolerance_m=simplify_m)
     document = to_rfc7946(zones, id_column="zone_id", decimals=MAP_DECIMALS)
-    rows = interval_rows(intervals, list(zones["zone_id"]), steps)
+    holders = tl.holders(steps, list(zones["zone_id"])).holder_frame().to_numpy()
     colours = tl.dataset.actors["colour"].to_dict()
-    actors = intervals["actor"].to_numpy()
     seconds = [str(int(step.timestamp())) for step in steps]
     styledict = {
         str(zone): {
             seconds[s]: {
-                "color": colours[actors[rows[s, z]]] if rows[s, z] >= 0 else "#ffffff",
+                "color": colours.get(holders[s, z], "#ffffff"),
                 "opacity": 0.55,
             }
             for s in range(len(steps))

@@ -95,7 +95,7 @@ def run(
     denominator = "all_border" if country is None else "china_border"
 
     def series(basis: str = "held") -> pd.Series:
-        tl.__dict__.pop("_trade_models", None)  # no model kept from an earlier repeat
+        tl._derived.pop("trade_models", None)  # no model kept from an earlier repeat
         frame = trade_share_series(
             tl,
             dates[0],

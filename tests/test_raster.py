@@ -29,7 +29,6 @@ from territory.errors import DateRangeError
 from territory.export import write_geotiff
 from territory.export.raster import (
     actor_code_table,
-    holder_codes,
     raster_style_path,
     rasterize_zones,
     write_code_raster,
@@ -40,28 +39,20 @@ COLOURS = {"SAC": "#4d4d33", "TNLA": "#009e73", "MNDAA": "#d55e00"}
 
 
 @pytest.fixture
-def squares() -> gpd.GeoDataFrame:
-    """Zone west: SAC, then TNLA from 2023-11-12.  Zone east: MNDAA throughout."""
+def squares() -> gpd.GeoSeries:
+    """Two 0.5° squares: zone west and zone east."""
     west, east = box(97.0, 22.0, 97.5, 22.5), box(97.5, 22.0, 98.0, 22.5)
-    return gpd.GeoDataFrame(
-        {
-            "zone_id": ["west", "west", "east"],
-            "actor": ["SAC", "TNLA", "MNDAA"],
-            "valid_from": pd.to_datetime(["2023-10-26", "2023-11-12", "2023-10-26"]),
-            "valid_to": pd.to_datetime(pd.Series(["2023-11-12", None, None])),
-        },
-        geometry=[west, west, east],
-        crs="EPSG:4326",
-    )
+    return gpd.GeoSeries([west, east], index=pd.Index(["west", "east"]), crs="EPSG:4326")
 
 
 @pytest.mark.parametrize("crs", ["albers", "EPSG:4326"])
-def test_hand_made_raster_reads_back(squares: gpd.GeoDataFrame, crs: str, tmp_path: Path) -> None:
+def test_hand_made_raster_reads_back(squares: gpd.GeoSeries, crs: str, tmp_path: Path) -> None:
     dates = pd.to_datetime(["2023-11-11", "2023-11-12"])
-    zones = squares.drop_duplicates("zone_id").set_index("zone_id").geometry
+    zones = squares
     codes = actor_code_table(["SAC", "MNDAA", "TNLA"])
     grid, transform, grid_crs = rasterize_zones(zones, resolution_m=2000, crs=crs)
-    by_date = holder_codes(squares, list(zones.index), dates, codes)
+    # Set by hand: west SAC (1) on the 11th, TNLA (3) on the 12th; east MNDAA (2).
+    by_date = np.array([[1, 2], [3, 2]], dtype=np.uint8)
     path = write_code_raster(
         grid, transform, grid_crs, by_date, list(dates), codes, COLOURS, tmp_path / "c.tif"
     )
@@ -88,14 +79,6 @@ def test_hand_made_raster_reads_back(squares: gpd.GeoDataFrame, crs: str, tmp_pa
         values = np.array(list(src.sample(xy, indexes=[1, 2])))
     # west: SAC (1) on the 11th, TNLA (3) from the 12th; east: MNDAA (2) on both.
     assert values.tolist() == [[1, 3], [2, 2]]
-
-
-def test_holder_codes_outside_intervals_are_nodata(squares: gpd.GeoDataFrame) -> None:
-    codes = actor_code_table(["SAC", "MNDAA", "TNLA"])
-    before = holder_codes(
-        squares, ["west", "east", "nowhere"], pd.to_datetime(["2023-10-25"]), codes
-    )
-    assert before.tolist() == [[0, 0, 0]]
 
 
 # --------------------------------------------------------------------------- real data

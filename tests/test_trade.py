@@ -831,13 +831,19 @@ def test_the_chart_leads_with_the_band_and_names_period_and_source(
     from PIL import Image
 
     from territory.demo import trade_chart
-    from territory.trade import chart_caption
+    from territory.export.charts import trade_caption
 
     series = trade_share_series(tl, "2023-04-01", "2023-12-31", freq="W")
-    caption = chart_caption(series)
+    caption = trade_caption(tl, series)
     assert caption.startswith("The band is the estimate (low–high)")
-    assert "Reference period: FY2022-23 (trade: synthetic)" in caption
-    png = trade_chart(series, tmp_path / "share.png", "synthetic")
+    assert "(side: Resistance)." in caption  # the side by the dataset's label
+    assert "Reference period of the trade weights: FY2022-23 (trade: synthetic)" in caption
+    assert "model: " in caption.splitlines()[-1]
+    with pytest.warns(DeprecationWarning, match="trade_caption"):
+        from territory.trade import chart_caption
+
+        assert chart_caption(series) == trade_caption(None, series)
+    png = trade_chart(series, tmp_path / "share.png", "synthetic", tl=tl)
     with Image.open(png) as image:
         assert min(image.info["dpi"]) >= 199.9
         pixels = np.asarray(image.convert("RGB")).reshape(-1, 3).astype(int)

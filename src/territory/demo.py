@@ -153,15 +153,13 @@ def trade_chart(
     """A PNG chart (200 dpi) of a trade-share series with its labelled range band.
 
     ``caption`` is printed under the plot (source line, reference period,
-    model); without it and with ``tl`` given, :func:`territory.export.charts.trade_caption`
-    writes one.  See :func:`territory.export.charts.trade_share_chart`.
+    model); without it, :func:`territory.export.charts.trade_caption` writes one
+    (with the model and as-of line when ``tl`` is given).  See :func:`territory.export.charts.trade_share_chart`.
     """
     from territory.export.charts import BAND_LABEL, save_chart, trade_caption, trade_share_chart
 
     if caption is None:
-        from territory.trade import chart_caption
-
-        caption = trade_caption(tl, series) if tl is not None else chart_caption(series)
+        caption = trade_caption(tl, series)
     fig = trade_share_chart(
         series, title=title, caption=caption, band_label=band_label or BAND_LABEL
     )

@@ -5,8 +5,9 @@ nearest-place cell, and a township's seat does not decide its countryside.
 ``ControlTimeline.series(..., model_range=True)`` therefore reports, for each
 side or actor and day, the lowest and highest figure over the models that the
 timeline's inputs allow (:func:`available_models`).  The other models' timelines
-are built once, with the same dataset, townships, ``as_of``, ``known_by`` and
-population raster, and cached on the timeline.
+are built once, with the same dataset and construction options, shared by the
+timeline and its views, and viewed with each one's own ``as_of`` and
+``known_by`` (:func:`model_timelines`).
 
 Which models take part
     ``"nearest"`` always; ``"seat"`` when there are townships (the timeline's,
@@ -48,24 +49,40 @@ def available_models(tl: ControlTimeline) -> list[str]:
 
 
 def model_timelines(tl: ControlTimeline) -> dict[str, ControlTimeline]:
-    """The timeline under every available model (itself for its own), built once."""
+    """The timeline under every available model (itself for its own).
+
+    Each other model's timeline is built once over the whole log, with every
+    construction option of ``tl`` (townships, population raster,
+    ``min_corroboration``) and shared by ``tl`` and its views; each view then
+    takes its own view of it, with the same end and knowledge as ``tl``
+    (``as_of``, ``known_by``), so the ranges are over the same events and no
+    zones are rebuilt.
+    """
     from territory.timeline import ControlTimeline
 
-    cache: dict[str, ControlTimeline] = tl.__dict__.setdefault("_model_timelines", {})
     townships = tl.townships if tl.townships is not None else tl.dataset.townships
-    for model in available_models(tl):
-        if model == tl.model:
-            cache[model] = tl
-        elif model not in cache:
-            cache[model] = ControlTimeline(
+
+    def siblings() -> dict[str, ControlTimeline]:
+        return {
+            model: ControlTimeline(
                 tl.dataset,
                 model=model,
                 townships=townships,
-                as_of=tl.as_of,
-                known_by=tl.known_by,
                 population_raster=tl.population_raster,
+                min_corroboration=tl.min_corroboration,
             )
-    return cache
+            for model in available_models(tl)
+            if model != tl.model
+        }
+
+    def views() -> dict[str, ControlTimeline]:
+        whole = tl._cached("model_siblings", siblings, shared=True)
+        return {
+            model: tl if model == tl.model else whole[model]._view(tl.as_of, tl.known_by)
+            for model in available_models(tl)
+        }
+
+    return tl._cached("model_timelines", views)
 
 
 def model_range(

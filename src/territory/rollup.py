@@ -155,11 +155,12 @@ def township_rollup(tl: ControlTimeline, date: Any) -> gpd.GeoDataFrame:
     total = pieces.groupby("ts_pcode")["area_km2"].sum()
     order = [p for p in townships.index if p in total.index]
     shares = area.div(total, axis=0).reindex(order)
-    if "_rollup_seats" not in tl.__dict__:  # the seats do not change from day to day
-        tl.__dict__["_rollup_seats"] = township_seats(
-            tl.dataset.places, townships, crs=tl.dataset.equal_area_crs
-        )
-    seats = tl.__dict__["_rollup_seats"].reindex(order)
+    # The seats depend on the places and townships alone: kept for the timeline and its views.
+    seats = tl._cached(
+        "rollup_seats",
+        lambda: township_seats(tl.dataset.places, townships, crs=tl.dataset.equal_area_crs),
+        shared=True,
+    ).reindex(order)
     seat_holder = at["holder"].reindex(seats["seat"]).to_numpy()
     seat_side = pd.Series(at["side"].reindex(seats["seat"]).to_numpy(dtype=object), index=order)
     seat_side = seat_side.where(pd.notna(seat_holder), None)

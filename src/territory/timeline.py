@@ -43,6 +43,30 @@ Views
     :meth:`~ControlTimeline.until` and :meth:`~ControlTimeline.known_on`
     return timelines of the same type, ending earlier or knowing less, that
     share the parent's zones (:class:`territory.ground.Ground`).
+Derived caches
+    A timeline's inputs are fixed when it is built: the dataset, the model,
+    the townships, the population raster and ``min_corroboration`` are set
+    once (reassigning them is not supported) and :attr:`~ControlTimeline.zones`
+    is read-only (the zones are built once, and can be adopted from Dask only
+    before their first use, :meth:`territory.ground.Ground.adopt`).  Only a
+    view's end and knowledge differ from its parent's.  So every cache is
+    one of two kinds, both private and filled through
+    :meth:`ControlTimeline._cached`:
+
+    - *shared*, derived from the inputs and the zones alone, and shared with
+      every view: the per-zone vectors of :class:`~territory.ground.Ground`,
+      the township seats of :mod:`territory.rollup` (``"rollup_seats"``)
+      and the other models' timelines over the whole log of
+      :mod:`territory.ranges` (``"model_siblings"``);
+    - *per view*, derived from the events kept, emptied by
+      ``_use_events`` whenever a timeline or view is made: the dissolved
+      polygons, the measure tables, the interval table (``"intervals"``),
+      the trade models of :func:`territory.trade_model.model_of`
+      (``"trade_models"``) and the other models' views of
+      :func:`territory.ranges.model_timelines` (``"model_timelines"``).
+
+    A view therefore never reads a cache built for another end or another
+    state of knowledge.
 
 Where the parts live
     The replay and the state matrix: :mod:`territory.replay`; measures:
@@ -67,7 +91,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import geopandas as gpd
 import numpy as np
@@ -95,6 +119,7 @@ from territory.zones import check_townships
 __all__ = ["MEASURES", "MODELS", "ControlTimeline"]
 
 _T = TypeVar("_T", bound="ControlTimeline")
+_V = TypeVar("_V")
 
 
 class ControlTimeline:
@@ -183,6 +208,9 @@ class ControlTimeline:
             townships = townships.set_index("TS_PCODE", drop=False).rename_axis(None)
         self.townships = townships
         self.population_raster = None if population_raster is None else Path(population_raster)
+        self.min_corroboration = min_corroboration
+        # Caches derived from the inputs and zones alone: shared with the views.
+        self._shared: dict[str, Any] = {}
 
         self.place_ids: list[str] = sorted(dataset.places.index.astype(str))
         self._place_pos = {pid: i for i, pid in enumerate(self.place_ids)}
@@ -238,7 +266,20 @@ class ControlTimeline:
         self._states = self._replay(self.events)
         self._dissolved: dict[tuple[int, str], gpd.GeoDataFrame] = {}
         self._tables: dict[tuple[str, str], np.ndarray] = {}
-        self._interval_cache: tuple[gpd.GeoDataFrame, np.ndarray] | None = None
+        self._derived: dict[str, Any] = {}  # other caches of these events (_cached)
+
+    def _cached(self, key: str, build: Callable[[], _V], *, shared: bool = False) -> _V:
+        """The derived value ``key``, built by ``build()`` on first use and kept.
+
+        ``shared=True`` is for a value derived from the timeline's inputs and
+        zones alone: it is kept once for the timeline and all its views.
+        Otherwise the value depends on the events this timeline keeps, and
+        each view builds its own (see "Derived caches" in the module docs).
+        """
+        store = self._shared if shared else self._derived
+        if key not in store:
+            store[key] = build()
+        return cast(_V, store[key])
 
     # ------------------------------------------------------------------ views
     def _view(self: _T, as_of: pd.Timestamp, known_by: pd.Timestamp | None) -> _T:
@@ -676,24 +717,23 @@ class ControlTimeline:
 
     def _interval_table(self) -> tuple[gpd.GeoDataFrame, np.ndarray]:
         """The zone intervals, and for each record of the state matrix its row (or -1)."""
-        if self._interval_cache is None:
-            zones = self.zones
-            rows, record_of_row = self._place_rows([str(z) for z in zones.index])
-            rows.insert(
-                rows.columns.get_loc("source") + 1, "ceasefires", self._ceasefires_in(rows)
-            )
-            rows = rows.drop(columns="kind").rename(columns={"holder": "actor"})
-            rows.insert(0, "zone_id", rows["place"])
-            if "layer" in zones:
-                rows["layer"] = zones["layer"].reindex(rows["zone_id"]).to_numpy()
-            zone_row = np.full(len(self.place_ids), -1, dtype=np.int64)
-            zone_row[self._ground.zone_cols] = np.arange(len(zones))
-            places = self._states.record_place[record_of_row]
-            rows = rows.set_geometry(zones.geometry.to_numpy()[zone_row[places]], crs=zones.crs)
-            row_of_record = np.full(len(self._states.records), -1, dtype=np.int64)
-            row_of_record[record_of_row] = np.arange(len(rows))
-            self._interval_cache = (rows, row_of_record)
-        return self._interval_cache
+        return self._cached("intervals", self._build_interval_table)
+
+    def _build_interval_table(self) -> tuple[gpd.GeoDataFrame, np.ndarray]:
+        zones = self.zones
+        rows, record_of_row = self._place_rows([str(z) for z in zones.index])
+        rows.insert(rows.columns.get_loc("source") + 1, "ceasefires", self._ceasefires_in(rows))
+        rows = rows.drop(columns="kind").rename(columns={"holder": "actor"})
+        rows.insert(0, "zone_id", rows["place"])
+        if "layer" in zones:
+            rows["layer"] = zones["layer"].reindex(rows["zone_id"]).to_numpy()
+        zone_row = np.full(len(self.place_ids), -1, dtype=np.int64)
+        zone_row[self._ground.zone_cols] = np.arange(len(zones))
+        places = self._states.record_place[record_of_row]
+        rows = rows.set_geometry(zones.geometry.to_numpy()[zone_row[places]], crs=zones.crs)
+        row_of_record = np.full(len(self._states.records), -1, dtype=np.int64)
+        row_of_record[record_of_row] = np.arange(len(rows))
+        return rows, row_of_record
 
     def intervals(self) -> gpd.GeoDataFrame:
         """The change-over-time layer: each zone's holder intervals.

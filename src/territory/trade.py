@@ -541,6 +541,7 @@ def trade_share_series(
     frame.attrs["definition"] = (
         f"{query.side} share of {query.denominator} trade, basis {query.basis}"
     )
+    frame.attrs["sides"] = sorted(query.sides)
     frame.attrs["reference_sources"] = {
         chosen.period.label: model.book.sources(chosen.period) for chosen in by_period
     }
@@ -548,24 +549,19 @@ def trade_share_series(
 
 
 def chart_caption(series: pd.DataFrame) -> str:
-    """The caption of a trade-share chart: definition, reference period(s) and their sources.
+    """Deprecated: use :func:`territory.export.charts.trade_caption` ``(tl, series)``.
 
-    Examples
-    --------
-    >>> frame = pd.DataFrame({"reference_period": ["FY1"]})
-    >>> frame.attrs["reference_sources"] = {"FY1": "Ministry of Commerce via GNLM, 2017-08"}
-    >>> chart_caption(frame)
-    'The band is the estimate (low–high); the dashed line is its central value. Reference period: FY1 (trade: Ministry of Commerce via GNLM, 2017-08).'
+    That builder says more (the side by the dataset's label, the model and
+    the as-of date); this name calls it without a timeline and warns.
     """
-    sources: dict[str, str] = series.attrs.get("reference_sources", {})
-    labels = list(dict.fromkeys(series["reference_period"].dropna())) if len(series) else []
-    periods = "; ".join(
-        f"{label} (trade: {sources[label]})" if label in sources else str(label)
-        for label in labels
+    import warnings
+
+    from territory.export.charts import trade_caption
+
+    warnings.warn(
+        "territory.trade.chart_caption is deprecated; use "
+        "territory.export.charts.trade_caption(tl, series)",
+        DeprecationWarning,
+        stacklevel=2,
     )
-    definition = series.attrs.get("definition")
-    head = "The band is the estimate (low–high); the dashed line is its central value."
-    if definition:
-        head += f" {definition[0].upper()}{definition[1:]}."
-    word = "Reference period" if len(labels) == 1 else "Reference periods"
-    return f"{head} {word}: {periods}." if labels else head
+    return trade_caption(None, series)

@@ -38,8 +38,6 @@ GATE_KINDS = ("crossing", "trade_zone")
 BASES = ("held", "cut", "flow")
 DENOMINATORS = ("all_border", "china_border")
 _SCOPE_COUNTRY = {"all_border": None, "china_border": "CHN"}
-#: The attribute of a timeline that keeps its trade models, by origin.
-_ATTRIBUTE = "_trade_models"
 
 
 def model_of(tl: Any, origin: str | None) -> TradeModel:
@@ -62,7 +60,8 @@ def model_of(tl: Any, origin: str | None) -> TradeModel:
             "origin: the dataset names no road origin; pass origin=<place id> "
             "or set 'origin' in its dataset.json"
         )
-    kept: dict[str, TradeModel] = tl.__dict__.setdefault(_ATTRIBUTE, {})
+    # Built from the events the timeline keeps, so each view has its own.
+    kept: dict[str, TradeModel] = tl._cached("trade_models", dict)
     if origin not in kept:
         kept[origin] = TradeModel(tl, origin)
     return kept[origin]

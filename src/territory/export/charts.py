@@ -2,9 +2,9 @@
 
 Both charts carry a caption under the plot: where the figures come from, the
 reference period of the trade weights, the spatial model and the as-of date.
-The trade-share chart takes its caption (and band label) as arguments, so the
-trade module's own wording can be passed in; :func:`trade_caption` builds a
-default one from the series and the dataset.  Figures are 9 × 5 inches and
+The trade-share chart takes its caption (and band label) as arguments;
+:func:`trade_caption` is the one builder of its default caption, from the
+series and the timeline.  Figures are 9 × 5 inches and
 :data:`CHART_DPI` (200) dpi when saved with :func:`save_chart`.
 
 Examples
@@ -76,31 +76,55 @@ def _caption(fig: Figure, caption: str, lines: int = 110) -> None:
     )
 
 
-def trade_caption(tl: ControlTimeline, series: pd.DataFrame) -> str:
-    """Source line, reference period(s) and model for a trade-share series.
+def trade_caption(tl: ControlTimeline | None, series: pd.DataFrame) -> str:
+    """The caption of a trade-share chart: what the band is, the side, the periods, the model.
 
+    The one caption builder for trade-share charts.  Three lines: what the
+    band and the line show, with the series' definition and the side named by
+    the dataset's label; the reference period(s) of the trade weights, each
+    with the sources of its trade figures; and the timeline's "data as of …;
+    model …" line.  Without ``tl`` (only the deprecated
+    ``territory.trade.chart_caption`` passes none) the side keeps its id and
+    the last line is left out.
+
+    Parameters
+    ----------
+    tl : ControlTimeline or None
+        The timeline the series was computed on.
+    series : DataFrame
+        From :func:`territory.trade_share_series` (its ``reference_period``
+        column and its ``attrs``: ``definition``, ``sides``,
+        ``reference_sources``).
+
+    Examples
+    --------
     >>> import territory
     >>> from territory.trade import trade_share_series
     >>> tl = territory.ControlTimeline(territory.load_shan())
     >>> s = trade_share_series(tl, "2023-11-01", "2024-01-01", freq="MS")
-    >>> print(trade_caption(tl, s).splitlines()[1])
+    >>> print(trade_caption(tl, s).splitlines()[1].split(" (trade:")[0])
     Reference period of the trade weights: FY2023-24 April-August 2023
     """
-    periods = [
-        str(p)
-        for p in pd.unique(series.get("reference_period", pd.Series(dtype=str)))
-        if isinstance(p, str) and p
-    ]
-    trade = tl.dataset.trade
-    used = trade[trade["period_label"].isin(periods)] if "period_label" in trade else trade
-    sources = sorted({s.strip() for text in used.get("source", []) for s in str(text).split("|")})
-    return "\n".join(
-        [
-            "Trade figures: " + ("; ".join(sources) if sources else "none in the data"),
-            "Reference period of the trade weights: " + (", ".join(periods) or "none"),
-            as_of_line(tl),
-        ]
+    head = "The band is the estimate (low–high); the dashed line is its central value."
+    definition = series.attrs.get("definition")
+    if definition:
+        head += f" {definition[0].upper()}{definition[1:]}"
+        sides = series.attrs.get("sides") or ()
+        if sides:
+            label = tl.dataset.sides.label if tl is not None else str
+            head += f" (side: {' + '.join(label(s) for s in sides)})"
+        head += "."
+    column = series.get("reference_period", pd.Series(dtype=object))
+    labels = [str(p) for p in dict.fromkeys(column.dropna()) if str(p)]
+    sources: dict[str, str] = series.attrs.get("reference_sources", {})
+    periods = "; ".join(
+        f"{label} (trade: {sources[label]})" if sources.get(label) else label for label in labels
     )
+    word = "Reference periods" if len(labels) > 1 else "Reference period"
+    lines = [head, f"{word} of the trade weights: {periods or 'none'}"]
+    if tl is not None:
+        lines.append(as_of_line(tl))
+    return "\n".join(lines)
 
 
 def trade_share_chart(

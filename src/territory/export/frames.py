@@ -2,8 +2,11 @@
 
 The writers (maps, layers, rasters) take plain GeoDataFrames; this module
 makes them from a :class:`~territory.timeline.ControlTimeline`: events as
-points with their sources, the zones (one geometry per ``zone_id``), the
-zone state on a list of dates, and geometry simplified for the web.
+points with their sources, the zones (one geometry per ``zone_id``) and
+geometry simplified for the web.  Who holds a
+zone on a date is never worked out here: the writers read the timeline's
+state matrix (:meth:`~territory.timeline.ControlTimeline.holders`,
+:meth:`~territory.timeline.ControlTimeline.active_intervals`).
 
 Examples
 --------
@@ -19,7 +22,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import shapely
 
@@ -29,13 +31,13 @@ from territory.errors import ArgumentError
 
 if TYPE_CHECKING:
     from territory.dataset import Dataset
+    from territory.timeline import ControlTimeline
 
 __all__ = [
     "event_points",
     "in_window",
-    "interval_rows",
     "simplify_for_web",
-    "zone_geometries",
+    "zone_frame",
 ]
 
 _EVENT_COLUMNS = [
@@ -100,61 +102,19 @@ def in_window(events: pd.DataFrame, date: object, *, days: int) -> pd.DataFrame:
     return events[(dates > start) & (dates <= end)]
 
 
-def zone_geometries(intervals: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """One row per zone: ``zone_id`` and its geometry (the first interval's).
+def zone_frame(tl: ControlTimeline) -> gpd.GeoDataFrame:
+    """The timeline's zones as ``zone_id`` and geometry, in the zones' order.
 
     Examples
     --------
-    >>> from shapely import box
-    >>> iv = gpd.GeoDataFrame({"zone_id": ["a", "a", "b"]},
-    ...                       geometry=[box(0, 0, 1, 1)] * 2 + [box(1, 0, 2, 1)], crs=WGS84)
-    >>> zone_geometries(iv)["zone_id"].tolist()
-    ['a', 'b']
+    >>> import territory
+    >>> tl = territory.ControlTimeline(territory.load_shan())
+    >>> list(zone_frame(tl).columns), len(zone_frame(tl)) == len(tl.zones)
+    (['zone_id', 'geometry'], True)
     """
-    zones = intervals.drop_duplicates("zone_id")[["zone_id", intervals.geometry.name]]
-    return zones.reset_index(drop=True)
-
-
-def interval_rows(
-    intervals: pd.DataFrame, zone_ids: list[object], dates: pd.DatetimeIndex
-) -> np.ndarray:
-    """For each date and zone, the position of the interval that covers it.
-
-    Parameters
-    ----------
-    intervals : DataFrame
-        ``zone_id``, ``valid_from``, ``valid_to`` (exclusive; NaT = open).
-    zone_ids : list
-        The zones, in output column order.
-    dates : DatetimeIndex
-
-    Returns
-    -------
-    numpy.ndarray
-        ``int64`` of shape (len(dates), len(zone_ids)): a row position in
-        ``intervals``, or -1 where no interval covers the date.
-
-    Examples
-    --------
-    >>> iv = pd.DataFrame({"zone_id": ["a", "a"],
-    ...                    "valid_from": pd.to_datetime(["2024-01-01", "2024-02-01"]),
-    ...                    "valid_to": pd.to_datetime(["2024-02-01", None])})
-    >>> interval_rows(iv, ["a", "b"], pd.to_datetime(["2024-01-31", "2024-02-01"])).tolist()
-    [[0, -1], [1, -1]]
-    """
-    position = {zone: i for i, zone in enumerate(zone_ids)}
-    zone_of_row = intervals["zone_id"].map(position).to_numpy(dtype=float)
-    stamps = pd.DatetimeIndex(dates).normalize().to_numpy()
-    start = pd.to_datetime(intervals["valid_from"]).to_numpy()
-    end = pd.to_datetime(intervals["valid_to"]).to_numpy()
-    covers = (start[:, None] <= stamps[None, :]) & (
-        np.isnat(end)[:, None] | (stamps[None, :] < end[:, None])
-    )
-    covers &= ~np.isnan(zone_of_row)[:, None]
-    out = np.full((len(stamps), len(zone_ids)), -1, dtype=np.int64)
-    hit_row, hit_date = np.nonzero(covers)
-    out[hit_date, zone_of_row[hit_row].astype(np.int64)] = hit_row
-    return out
+    zones = tl.zones
+    ids = [str(z) for z in zones.index]
+    return gpd.GeoDataFrame({"zone_id": ids}, geometry=zones.geometry.to_numpy(), crs=zones.crs)
 
 
 def simplify_for_web(frame: gpd.GeoDataFrame, *, tolerance_m: float = 100.0) -> gpd.GeoDataFrame:

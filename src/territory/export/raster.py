@@ -11,19 +11,17 @@ every file has a QGIS style beside it (``<stem>.qml``: a paletted renderer
 in the actors' colours), so QGIS shows actor colours for any band, however
 many bands the stack has.
 
+The holder of each zone on each band's date is read from the timeline's
+state matrix (:meth:`ControlTimeline.holders
+<territory.timeline.ControlTimeline.holders>`, :func:`zone_codes`).
+
 Examples
 --------
->>> import geopandas as gpd, pandas as pd
->>> from shapely import box
->>> intervals = gpd.GeoDataFrame(
-...     {"zone_id": ["a", "a"], "actor": ["SAC", "TNLA"],
-...      "valid_from": pd.to_datetime(["2023-10-26", "2023-11-12"]),
-...      "valid_to": pd.to_datetime(["2023-11-12", None])},
-...     geometry=[box(97, 22, 98, 23)] * 2, crs="EPSG:4326")
->>> codes = holder_codes(intervals, ["a"], pd.to_datetime(["2023-11-01", "2023-12-01"]),
-...                      {"SAC": 1, "TNLA": 2})
->>> codes.tolist()
-[[1], [2]]
+>>> import territory
+>>> tl = territory.ControlTimeline(territory.load_shan())
+>>> zones, codes, by_date = zone_codes(tl, band_dates(tl, ["2023-11-01", "2024-09-01"]))
+>>> [sorted(codes, key=codes.get)[c - 1] for c in by_date[:, list(zones.index).index("lashio")]]
+['SAC', 'MNDAA']
 """
 
 from __future__ import annotations
@@ -43,7 +41,6 @@ from territory.crs import WGS84, check_equal_area, study_area_crs
 from territory.dates import parse_days
 from territory.errors import ArgumentError, TerritoryError
 from territory.export.atomic import atomic_path, raster_check
-from territory.export.frames import interval_rows, zone_geometries
 
 if TYPE_CHECKING:
     from affine import Affine
@@ -56,7 +53,6 @@ __all__ = [
     "actor_code_table",
     "band_dates",
     "code_lookup",
-    "holder_codes",
     "open_code_raster",
     "raster_style_path",
     "rasterize_zones",
@@ -171,38 +167,6 @@ def zone_grid(
     return shapes, (height, width), Affine(cell, 0.0, west, 0.0, -cell, north), grid_crs
 
 
-def holder_codes(
-    intervals: pd.DataFrame,
-    zone_ids: Sequence[object],
-    dates: Sequence[pd.Timestamp] | pd.DatetimeIndex,
-    codes: Mapping[str, int],
-) -> np.ndarray:
-    """The holder's actor code for each date and zone.
-
-    Parameters
-    ----------
-    intervals : DataFrame
-        ``zone_id``, ``actor``, ``valid_from`` and ``valid_to`` (exclusive;
-        NaT = open), as ``ControlTimeline.intervals()`` gives them.
-    zone_ids : sequence
-        The zones, in grid order.
-    dates : sequence of Timestamp
-    codes : mapping of actor id to code
-
-    Returns
-    -------
-    numpy.ndarray
-        ``uint8`` of shape (len(dates), len(zone_ids)); :data:`NODATA` where no
-        interval covers the date.
-    """
-    unknown = sorted(set(intervals["actor"]) - set(codes))
-    if unknown:
-        raise TerritoryError(f"intervals: actors {unknown} have no code; expected them in codes")
-    rows = interval_rows(intervals, list(zone_ids), pd.DatetimeIndex(pd.to_datetime(list(dates))))
-    code_of_row = np.append(intervals["actor"].map(codes).to_numpy(dtype=np.uint8), NODATA)
-    return code_of_row[rows]
-
-
 def _rgba(colour: str) -> tuple[int, int, int, int]:
     text = colour.lstrip("#")
     return int(text[0:2], 16), int(text[2:4], 16), int(text[4:6], 16), 255
@@ -227,7 +191,7 @@ def write_code_raster(
     transform, crs
         The grid's transform and CRS.
     codes_by_date : numpy.ndarray
-        From :func:`holder_codes`: (dates, zones) actor codes.
+        From :func:`zone_codes`: (dates, zones) actor codes.
     dates : sequence of Timestamp
         One band each; the band description is the ISO date.
     codes : mapping of actor id to code
@@ -394,9 +358,10 @@ def zone_codes(
     (geopandas.GeoSeries, dict, numpy.ndarray)
         One polygon per zone (indexed by ``zone_id``), actor id → code (the
         dataset's actor order), and the (dates, zones) codes of
-        :func:`holder_codes`.
+        the state matrix (:meth:`ControlTimeline.holders
+        <territory.timeline.ControlTimeline.holders>`).
     """
-    zones = zone_geometries(tl.intervals()).set_index("zone_id").geometry
+    zones = tl.zones.geometry.rename_axis("zone_id")
     codes = actor_code_table(tl.dataset.actors.index)
     state = tl.holders(stamps, list(zones.index))
     unknown = sorted({state.actors[i] for i in np.unique(state.holder)} - set(codes))

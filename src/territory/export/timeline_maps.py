@@ -24,14 +24,13 @@ import pandas as pd
 from territory.dates import date_grid
 from territory.errors import DateRangeError, TerritoryError
 from territory.export.credits import as_of_line, attribution_lines
-from territory.export.frames import interval_rows, simplify_for_web, zone_geometries
+from territory.export.frames import simplify_for_web, zone_frame
 from territory.export.layers import to_rfc7946
 from territory.export.mapparts import (
     CONTESTED_STYLE,
     DEFAULT_TILES,
     FILL_OPACITY,
     MAP_DECIMALS,
-    NO_DATA_COLOUR,
     add_attribution,
     add_context,
     add_labels,
@@ -170,8 +169,8 @@ def timeline_map_from_frames(
 GATE_KINDS = ("crossing", "trade_zone")
 
 
-def _gate_features(tl: ControlTimeline) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
-    """The crossings as slider features (``zone_id`` ``gate:<id>``) and their intervals."""
+def _gate_features(tl: ControlTimeline) -> tuple[gpd.GeoDataFrame, list[str]]:
+    """The crossings as slider features (``zone_id`` ``gate:<id>``) and their place ids."""
     places = tl.dataset.places
     ids = [str(p) for p, kind in places["kind"].items() if kind in GATE_KINDS]
     gates = gpd.GeoDataFrame(
@@ -179,13 +178,7 @@ def _gate_features(tl: ControlTimeline) -> tuple[gpd.GeoDataFrame, pd.DataFrame]
         geometry=list(places.geometry.reindex(ids)),
         crs=places.crs,
     )
-    if not ids:
-        return gates, pd.DataFrame(
-            columns=["zone_id", "actor", "status", "valid_from", "valid_to"]
-        )
-    held = pd.DataFrame(tl.place_intervals(ids)).rename(columns={"holder": "actor"})
-    held["zone_id"] = "gate:" + held["place"].astype(str)
-    return gates, held[["zone_id", "actor", "status", "valid_from", "valid_to"]]
+    return gates, ids
 
 
 def timeline_steps(start: pd.Timestamp, end: pd.Timestamp, freq: str) -> pd.DatetimeIndex:
@@ -250,41 +243,38 @@ def timeline_map(
     if last < first:
         raise DateRangeError(f"end: {last.date()} is before start {first.date()}")
     steps = timeline_steps(first, last, freq)
-    intervals = tl.intervals()
-    zones = simplify_for_web(zone_geometries(intervals), tolerance_m=simplify_m)
+    zones = simplify_for_web(zone_frame(tl), tolerance_m=simplify_m)
     zone_ids = list(zones["zone_id"])
-    if "name" not in zones.columns:
-        names = ds.places["name"] if "name" in ds.places.columns else pd.Series(dtype=str)
-        zones["name"] = [names.get(z, z) for z in zone_ids]
-    gates, gate_intervals = _gate_features(tl)
-    shown = pd.concat([intervals, gate_intervals], ignore_index=True)
-    rows = interval_rows(shown, zone_ids + list(gates["zone_id"]), steps)
+    names = ds.places["name"] if "name" in ds.places.columns else pd.Series(dtype=str)
+    zones["name"] = [names.get(z, z) for z in zone_ids]
+    gates, gate_ids = _gate_features(tl)
+    # The state matrix on the steps: each zone's and crossing's holder and status.
+    state = tl.holders(steps, zone_ids + gate_ids)
+    contested = state.status == state.statuses.index("contested")
+    cell = state.holder.astype(np.int64) * 2 + contested
+    shown, inverse = np.unique(cell, return_inverse=True)
+    keys = [(state.actors[int(c) // 2], bool(c % 2)) for c in shown]
     colours = actor_colours(ds.actors)
     actor_names = {str(k): str(v) for k, v in ds.actors["name"].items()}
-    keys = list(zip(shown["actor"], shown["status"] == "contested", strict=True))
-    distinct = sorted(
-        set(keys), key=lambda k: (list(colours).index(k[0]) if k[0] in colours else 999, k[1])
-    )
-    styles = [zone_style(NO_DATA_COLOUR, False, "no data")]
-    styles[0]["fillOpacity"] = 0.0
-    number = {}
+    order = list(colours)
+    distinct = sorted(keys, key=lambda k: (order.index(k[0]) if k[0] in colours else 999, k[1]))
+    styles = []
     for actor, is_contested in distinct:
-        number[(actor, is_contested)] = len(styles)
         label = actor_names.get(actor, actor) + (" (contested)" if is_contested else "")
         styles.append(
             zone_style(
                 colour_of(actor, colours), is_contested or reserved_key(actor) == CONTESTED, label
             )
         )
-    style_of_row = np.array([number[k] for k in keys] + [0], dtype=np.int64)
-    style_index = style_of_row[rows]
-    used = {k for k in keys}
+    style_of_shown = np.array([distinct.index(k) for k in keys], dtype=np.int64)
+    style_index = style_of_shown[inverse.reshape(cell.shape)]
+    used = set(keys)
     legend = [
         (actor_names.get(a, a), {"fillColor": c, "fillOpacity": FILL_OPACITY})
         for a, c in colours.items()
         if (a, False) in used or (a, True) in used
     ]
-    if any(contested for _, contested in used):
+    if any(is_contested for _, is_contested in used):
         legend.append(("Contested", CONTESTED_STYLE))
     title = f"Control from {first.date()} to {last.date()}"
     return timeline_map_from_frames(
