@@ -890,7 +890,11 @@ class _Loader:
     def cells(self, path: Path, raw: pd.Series, column: Column) -> pd.Series:
         # Parse each distinct text once; report problems row by row, in row order.
         codes, texts = pd.factorize(raw, sort=False)
-        parsed = [_parse_cell(text, column) if text != "" else (None, None) for text in texts]
+        parsed = (
+            [(text or None, None) for text in texts]  # taken as written
+            if column.kind in _AS_WRITTEN
+            else [_parse_cell(text, column) if text != "" else (None, None) for text in texts]
+        )
         empty = np.array([text == "" for text in texts], dtype=bool)
         wrong = np.array([expected is not None for _, expected in parsed], dtype=bool)
         flagged = (empty & column.required) | wrong
@@ -1220,6 +1224,10 @@ def _strip(column: pd.Series) -> pd.Series:
     codes, texts = pd.factorize(column, sort=False, use_na_sentinel=False)
     stripped = np.array([text.strip() for text in texts], dtype=object)
     return pd.Series(stripped[codes], index=column.index, name=column.name, dtype=object)
+
+
+#: Column kinds whose cells are kept as written (references are checked across files).
+_AS_WRITTEN = frozenset({"text", "place", "actor"})
 
 
 def _parse_cell(text: str, column: Column) -> tuple[object, str | None]:
