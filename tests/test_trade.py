@@ -593,8 +593,9 @@ PUBLISHED = [
 def test_published_figures_are_reproduced_by_high(
     shan_tl: object, date: str, options: dict, published: float, tolerance: float
 ) -> None:
-    # Each figure counts a post as lost once any of its gates is: the `high` bound.
-    share = trade_share(shan_tl, date, **options)
+    # Each figure counts a post as lost once any of its gates is: the `high` bound.  The
+    # docs/trade.md table these figures sit in is for side "resistance".
+    share = trade_share(shan_tl, date, side="resistance", **options)
     assert share.high == pytest.approx(published, abs=tolerance)
 
 
@@ -795,8 +796,10 @@ def test_flow_drops_the_gates_china_closed_in_mid_2024(shan_tl: object) -> None:
     events = _raw("trade/gate_events.csv")
     june = events[(events["date"] == "2024-06-30") & (events["kind"] == "closed")]
     assert set(june["by"]) == {"neighbour"} and june["source"].str.contains("BNI").all()
-    held = trade_share(shan_tl, "2024-08-10", denominator="china_border")
-    flow = trade_share(shan_tl, "2024-08-10", denominator="china_border", basis="flow")
+    held = trade_share(shan_tl, "2024-08-10", side="resistance", denominator="china_border")
+    flow = trade_share(
+        shan_tl, "2024-08-10", side="resistance", denominator="china_border", basis="flow"
+    )
     values = _china_values(flow.reference_period.label)
     assert flow.value == pytest.approx(values["lweje"] / values.sum())
     assert flow.low == flow.value == flow.high
@@ -888,3 +891,24 @@ def test_every_embedded_gate_event_names_a_dated_source_and_says_what_happened()
     assert set(shared["place"]) == {"chinshwehaw", "kyin_san_kyawt"}
     # a range where a source gives a split, empty (0 to 1) where none does
     assert shared.set_index("place").loc["kyin_san_kyawt", "share_low"] == ""
+
+
+@pytest.mark.parametrize("basis", ["held", "flow"])
+@pytest.mark.parametrize("date", ["2024-08-10", "2025-05-01", "2025-11-15"])
+def test_the_default_side_is_everything_out_of_the_incumbents_hands(
+    shan_tl: object, basis: str, date: str
+) -> None:
+    # The default is every side but the incumbent.  Under held and flow the sides split the
+    # trade, so the default's central value is what the incumbent's leaves (1 - junta), and
+    # from the MNDAA's ceasefire (actor_sides.csv) it exceeds the resistance's alone.
+    default = trade_share(shan_tl, date, basis=basis)
+    junta = trade_share(shan_tl, date, side="junta", basis=basis)
+    assert default.side == "neutral+resistance"
+    if basis == "held":
+        assert default.value == pytest.approx(1 - junta.value)
+    explicit = trade_share(shan_tl, date, side="resistance+neutral", basis=basis)
+    assert default.range_text == explicit.range_text and default.value == explicit.value
+    resistance = trade_share(shan_tl, date, side="resistance", basis=basis)
+    assert resistance.side == "resistance" and default.value >= resistance.value
+    if date >= "2025-01-18" and basis == "held":
+        assert default.value > resistance.value + 0.1  # the MNDAA's gates, neutral by then

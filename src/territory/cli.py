@@ -906,8 +906,8 @@ def demo(out: Path, origin: str | None, data: Path | None) -> None:
         return figures["map"]
 
     title = (
-        f"{ds.name}: share of all border trade through crossings held by "
-        f"{ds.sides.label(ds.sides.others[0])}\n"
+        f"{ds.name}: share of all border trade through crossings "
+        f"{ds.sides.out_of_hands}\n"
         "weekly, basis 'held'; the band is the low-high range; weights: trade per post "
         "in the reference period (see the CSV's notes)"
     )

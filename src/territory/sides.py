@@ -76,6 +76,24 @@ class SideVocabulary:
         """Every side but the incumbent, in vocabulary order."""
         return tuple(s for s in self.ids if s != self.incumbent)
 
+    @property
+    def not_incumbent(self) -> str:
+        """Every side but the incumbent, joined with ``+``: the trade share's default side.
+
+        >>> SHAN_SIDES.not_incumbent
+        'resistance+neutral'
+        """
+        return "+".join(self.others)
+
+    @property
+    def out_of_hands(self) -> str:
+        """The default trade-share side in words, for titles and captions.
+
+        >>> SHAN_SIDES.out_of_hands
+        'out of the hands of Junta (SAC) and allies'
+        """
+        return f"out of the hands of {self.label(self.incumbent)}"
+
 
 #: The sides of the reserved holders UNASSESSED and CONTESTED (see
 #: :mod:`territory.models`): valid in every dataset, never one of its own sides.

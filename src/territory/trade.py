@@ -334,10 +334,11 @@ def trade_share(
         A day within ``[baseline_date, as_of]`` of the dataset.
     side : str or iterable of str, optional
         Sides of the dataset's vocabulary (``Dataset.sides``), as an iterable
-        or joined with ``+``.  Default: the first side after the incumbent
-        (in Shan State ``"resistance"``; ``"resistance+neutral"`` is all
-        trade out of the junta's hands).  The ``cut`` basis walks the roads
-        of the incumbent side (``Dataset.sides.incumbent``; the junta there).
+        or joined with ``+``.  Default: every side but the incumbent
+        (``Dataset.sides.not_incumbent``), so the share is the trade out of
+        the incumbent's hands; pass one side (``side="resistance"`` on the
+        embedded data) for that side alone.  The ``cut`` basis walks the roads
+        of the incumbent side (``Dataset.sides.incumbent``).
     basis : {"held", "cut", "flow"}
         ``"held"``: a gate counts when an actor of ``side`` holds it.
         ``"cut"``: as ``"held"``, except that the junta's gates are judged
@@ -385,7 +386,7 @@ def trade_share(
     """
     from territory.checks import check_strings
 
-    if side is not None:  # None: the first side after the incumbent
+    if side is not None:  # None: every side but the incumbent
         check_strings("side", side)
     model = model_of(tl, origin)
     query = model.query(side, basis, denominator)

@@ -201,8 +201,8 @@ class TradeModel:
         return to_day(value, name, self.first, self.last)
 
     def query(self, side: str | Iterable[str] | None, basis: str, denominator: str) -> Query:
-        if side is None:  # the first side after the incumbent (in Shan State, "resistance")
-            side = self.dataset.sides.others[0]
+        if side is None:  # every side but the incumbent: the trade out of its hands
+            side = self.dataset.sides.not_incumbent
         sides = frozenset(side.split("+") if isinstance(side, str) else side)
         bad = sorted(s for s in sides if s not in self.side_ids)
         if bad or not sides:
