@@ -694,6 +694,56 @@ def test_a_shared_gate_counts_fractionally_and_widens_the_range(
     assert junta.value + share.value == pytest.approx(1.0)
 
 
+#: REB stands aside (neutral) from 2023-05-01, while it shares zone_b.
+REB_NEUTRAL = pd.DataFrame(
+    {
+        "actor": ["REB"],
+        "side": ["neutral"],
+        "valid_from": [pd.Timestamp("2023-05-01")],
+        "valid_to": [pd.NaT],
+        "source": ["synthetic"],
+        "confidence": ["high"],
+        "note": [None],
+    }
+)
+
+
+@pytest.mark.parametrize(
+    ("date", "side", "expected"),
+    [
+        # zone_b (beta, 200 of 1000) is JUN's; REB takes 20-40 % of it from 2023-04-15.
+        # Before REB stands aside its part counts for the resistance: 0.3 * 200 / 1000,
+        # 0.2 and 0.4 at the ends; nothing for the neutral side.
+        ("2023-04-20", "resistance", (0.06, 0.04, 0.08)),
+        ("2023-04-20", "neutral", (0.0, 0.0, 0.0)),
+        # From 2023-05-01 REB is neutral: the same part moves to the neutral side.
+        ("2023-05-10", "resistance", (0.0, 0.0, 0.0)),
+        ("2023-05-10", "neutral", (0.06, 0.04, 0.08)),
+        # Out of the junta's hands (the default) it counts on both days.
+        ("2023-04-20", None, (0.06, 0.04, 0.08)),
+        ("2023-05-10", None, (0.06, 0.04, 0.08)),
+        # The junta keeps the rest of zone_b, 0.7 * 200, with alpha 600, gamma and
+        # faraway 100 each: 940; at the ends 0.6 and 0.8 of zone_b.
+        ("2023-05-10", "junta", (0.94, 0.92, 0.96)),
+    ],
+)
+def test_a_shared_gates_co_holder_counts_for_its_side_on_the_day(
+    date: str, side: str | None, expected: tuple[float, float, float]
+) -> None:
+    events = [
+        gate_event("g1", "2023-04-15", "shared", place="zone_b", actor="REB", share=(0.2, 0.4))
+    ]
+    ds = dataclasses.replace(_synthetic(events), actor_sides=REB_NEUTRAL)
+    tl = ControlTimeline(ds)
+    share = trade_share(tl, date, **({} if side is None else {"side": side}))
+    assert (share.value, share.low, share.high) == pytest.approx(expected)
+    # the series (one share per distinct state) sees the switch day as a new state
+    series = trade_share_series(tl, "2023-04-20", "2023-05-10", freq="D", **(
+        {} if side is None else {"side": side}
+    ))  # fmt: skip
+    assert series.loc[date, ["value", "low", "high"]].tolist() == pytest.approx(expected)
+
+
 def test_a_single_gate_post_shared_with_a_sourced_range() -> None:
     # zone_b (beta, 200) is the junta's; REB takes 20-40 % of it from 2023-04-15:
     # 0.3 * 200 / 1000 central, 0.2 and 0.4 at the ends.  Ended by 'sole'.

@@ -160,13 +160,9 @@ class TradeModel:
             [self.side_ids.index(s) if s in self.side_ids else -1 for s in history.side_ids],
             dtype=np.int64,
         )
-        self._actor_side = remap[history.default_codes]  # co-holders: their default side
-        # the side of each shared gate's co-holder on each row of the gate log (-1: none)
+        # each shared gate's co-holder (actor code, -1: none) on each row of the gate log
         partner_code = np.array(
             [code.get(a, -1) for a in self.log.partner.ravel()], dtype=np.int64
-        )
-        self._partner_side = np.where(
-            partner_code >= 0, self._actor_side[partner_code], -1
         ).reshape(self.log.partner.shape)
         starts = intervals["valid_from"].to_numpy(dtype="datetime64[ns]")
         days = np.unique(np.concatenate([starts, self.log.days, history.change_days]))
@@ -189,9 +185,15 @@ class TradeModel:
             contested[:, column] = (frame["status"] == "contested").to_numpy()[at]
         self._holder = holder
         # the side of each relevant place's holder on each change day
-        self._holder_side = np.take_along_axis(remap[history.codes(self.days)], holder, axis=1)
+        side_on_day = remap[history.codes(self.days)]  # (change days, actors)
+        self._holder_side = np.take_along_axis(side_on_day, holder, axis=1)
         self._contested = contested
         self._log_row = self.log.rows(self.days)
+        # the side of each shared gate's co-holder on each change day (-1: none)
+        partner = partner_code[self._log_row]
+        self._partner_side = np.where(
+            partner >= 0, np.take_along_axis(side_on_day, np.maximum(partner, 0), axis=1), -1
+        )
         self._distinct: dict[bool, tuple[np.ndarray, np.ndarray]] = {}
         self._reach: dict[int, frozenset[str]] = {}
         self._asked: dict[tuple[ReferencePeriod, bool], ChosenPeriod] = {}
@@ -255,6 +257,7 @@ class TradeModel:
                     self._holder[:, cols],
                     self._holder_side[:, cols],
                     self._contested[:, self._gate_cols],
+                    self._partner_side,
                     self._log_row,
                 ]
             )
@@ -338,7 +341,7 @@ class TradeModel:
         status = self.log.status[log_rows]
         partner = self.log.partner[log_rows]
         has_partner = partner != ""
-        partner_side = self._partner_side[log_rows]
+        partner_side = self._partner_side[rows]
         holder_side = self._holder_side[rows][:, self._gate_cols]
         reached = self.gate_reach(rows) if roads else None
         basis = "held" if query.basis == "flow" else query.basis
