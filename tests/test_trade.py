@@ -962,3 +962,34 @@ def test_the_default_side_is_everything_out_of_the_incumbents_hands(
     assert resistance.side == "resistance" and default.value >= resistance.value
     if date >= "2025-01-18" and basis == "held":
         assert default.value > resistance.value + 0.1  # the MNDAA's gates, neutral by then
+
+
+@pytest.mark.parametrize(
+    ("denominator", "side", "expected"),
+    [
+        # border:CHN is what the old name china_border meant: the CASES row above
+        ("border:CHN", None, (300 / 800, 0.0, 600 / 800)),
+        ("china_border", None, (300 / 800, 0.0, 600 / 800)),
+        # the Thai posts of FY2022-23: gamma (gate_c, JUN) 100 and faraway (off the map,
+        # counted as the incumbent's) 100; the code is matched in any case
+        ("border:tha", "junta", (1.0, 1.0, 1.0)),
+        ("border:THA", None, (0.0, 0.0, 0.0)),
+    ],
+)
+def test_a_neighbours_border_is_named_by_its_partner_country(
+    tl: ControlTimeline, denominator: str, side: str | None, expected: tuple[float, float, float]
+) -> None:
+    options = {} if side is None else {"side": side}
+    share = trade_share(tl, "2023-07-01", denominator=denominator, **options)
+    assert (share.value, share.low, share.high) == pytest.approx(expected)
+    assert share.denominator == denominator
+    if denominator.lower() == "border:tha":
+        assert share.denominator_usd == pytest.approx(200.0)
+
+
+def test_an_unknown_neighbour_lists_those_of_the_data(tl: ControlTimeline) -> None:
+    with pytest.raises(TerritoryError) as caught:
+        trade_share(tl, "2023-07-01", denominator="border:XYZ")
+    message = str(caught.value)
+    assert "denominator: 'border:XYZ'" in message
+    assert "border:CHN, border:THA" in message and "'china_border' means 'border:CHN'" in message

@@ -261,9 +261,10 @@ def changes(
 )
 @click.option(
     "--denominator",
-    type=click.Choice(["all_border", "china_border"]),
     default="all_border",
     show_default=True,
+    help="all_border, or border:<ISO3> for the border with one neighbour (a partner_country "
+    "of border_trade.csv); china_border is an alias of border:CHN.",
 )
 @click.option("--reference-period", default=None, help="A reference period's label.")
 @_format_option

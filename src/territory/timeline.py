@@ -103,7 +103,7 @@ class ControlTimeline:
     Parameters
     ----------
     dataset : Dataset
-        From :func:`territory.load_dataset` or :func:`territory.load_shan`.
+        From :func:`territory.load_dataset` (or the embedded dataset's loader).
     model : {"layered", "nearest", "seat"}, optional
         The spatial model (:mod:`territory.models`).  Default ``"layered"``
         when there are townships (given, or the dataset's own) and countryside

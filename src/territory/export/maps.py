@@ -3,7 +3,7 @@
 :func:`control_map` draws one date: control polygons coloured by actor with a
 legend, contested zones in a distinct (dashed, darkened) style, crossings as
 markers whose popups give the holder, since when, the trade value and
-whether the junta can reach them, places with popups, the events of the last
+whether the incumbent can reach them, places with popups, the events of the last
 N days with their sources, and a title with the date and the trade share.
 
 :func:`control_map_from_frames` is the core: it takes plain GeoDataFrames,
@@ -430,8 +430,8 @@ def control_map(
         Simplify polygons by this many metres (shared edges stay shared);
         0 keeps full detail.
     origin : str, optional
-        The place the junta's roads start from, for the crossings' reach and
-        the trade share (default: the trade module's, ``"mandalay"``).
+        The place the incumbent's roads start from, for the crossings' reach and
+        the trade share (default: the dataset's ``origin``).
 
     Returns
     -------
