@@ -993,3 +993,15 @@ def test_an_unknown_neighbour_lists_those_of_the_data(tl: ControlTimeline) -> No
     message = str(caught.value)
     assert "denominator: 'border:XYZ'" in message
     assert "border:CHN, border:THA" in message and "'china_border' means 'border:CHN'" in message
+
+
+def test_a_dataset_with_only_the_incumbent_side_says_so_for_the_default(
+    tl: ControlTimeline,
+) -> None:
+    from territory.sides import SideVocabulary
+
+    lone = dataclasses.replace(tl.dataset, sides=SideVocabulary(("junta",), "junta"))
+    lone_tl = ControlTimeline(lone)
+    with pytest.raises(TerritoryError, match="have none but the incumbent 'junta'"):
+        trade_share(lone_tl, "2023-07-01")
+    assert trade_share(lone_tl, "2023-07-01", side="junta").value == pytest.approx(0.7)

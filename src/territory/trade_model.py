@@ -219,6 +219,12 @@ class TradeModel:
     def query(self, side: str | Iterable[str] | None, basis: str, denominator: str) -> Query:
         if side is None:  # every side but the incumbent: the trade out of its hands
             side = self.dataset.sides.not_incumbent
+            if not side:
+                raise ArgumentError(
+                    f"side: the dataset's sides {self.side_ids} have none but the incumbent "
+                    f"{self.incumbent!r}, so the default (every other side) is empty; "
+                    "pass side=<one of them>"
+                )
         sides = frozenset(side.split("+") if isinstance(side, str) else side)
         bad = sorted(s for s in sides if s not in self.side_ids)
         if bad or not sides:
