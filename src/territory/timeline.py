@@ -718,6 +718,9 @@ class ControlTimeline:
     def intervals(self) -> gpd.GeoDataFrame:
         """The change-over-time layer: each zone's holder intervals.
 
+        As in :meth:`place_intervals`, a holder's change of side cuts its
+        interval, so ``side`` holds on every day of a row.
+
         Returns
         -------
         geopandas.GeoDataFrame
