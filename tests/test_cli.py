@@ -692,8 +692,12 @@ def test_trade_on_a_day_matches_the_hand_worked_share(norland: Path, day: str, b
     csv_result = invoke(
         "trade", "--data", norland, "--date", day, "--basis", basis, "--format", "json"
     )
-    (row,) = json.loads(csv_result.stdout)["rows"]
+    document = json.loads(csv_result.stdout)
+    (row,) = document["rows"]
     assert (row["value"], row["low"], row["high"]) == pytest.approx(TRADE[day, basis])
+    # without --side: every side of dataset.json but its incumbent
+    sides = json.loads((norland / "dataset.json").read_text())["sides"]
+    assert set(document["side"].split("+")) == set(sides["labels"]) - {sides["incumbent"]}
     assert row["denominator_usd"] == pytest.approx(100e6)
     value, low, high = (100 * x for x in TRADE[day, basis])
     assert result.stdout.splitlines()[0].startswith(  # the range leads

@@ -97,7 +97,12 @@ def test_daily_series_matches_at_on_every_side_change(timeline: territory.Contro
 def test_a_side_change_is_not_a_change_of_holder(timeline: territory.ControlTimeline) -> None:
     assert timeline.holder("b", "2024-02-29") == timeline.holder("b", "2024-03-01") == "MNDAA"
     intervals = timeline.place_intervals(["b"])
-    assert intervals["valid_from"].dt.strftime("%Y-%m-%d").tolist() == ["2024-01-01", "2024-02-01"]
+    # the holding from 2024-02-01 is cut where MNDAA stands aside and comes back, holder kept
+    assert intervals["valid_from"].dt.strftime("%Y-%m-%d").tolist() == [
+        "2024-01-01", "2024-02-01", "2024-03-01", "2024-06-01"
+    ]  # fmt: skip
+    assert intervals["holder"].tolist() == ["SAC", "MNDAA", "MNDAA", "MNDAA"]
+    assert intervals["side"].tolist() == ["junta", "resistance", "neutral", "resistance"]
     changes = timeline.changes("2024-02-29", "2024-03-01")
     assert changes.empty  # nobody moved
     changes = timeline.changes("2024-01-15", "2024-03-15")

@@ -593,8 +593,9 @@ PUBLISHED = [
 def test_published_figures_are_reproduced_by_high(
     shan_tl: object, date: str, options: dict, published: float, tolerance: float
 ) -> None:
-    # Each figure counts a post as lost once any of its gates is: the `high` bound.
-    share = trade_share(shan_tl, date, **options)
+    # Each figure counts a post as lost once any of its gates is: the `high` bound.  The
+    # docs/trade.md table these figures sit in is for side "resistance".
+    share = trade_share(shan_tl, date, side="resistance", **options)
     assert share.high == pytest.approx(published, abs=tolerance)
 
 
@@ -691,6 +692,56 @@ def test_a_shared_gate_counts_fractionally_and_widens_the_range(
     assert "shared gate's revenue" in share.rule
     junta = trade_share(ControlTimeline(ds), "2023-07-01", side="junta")
     assert junta.value + share.value == pytest.approx(1.0)
+
+
+#: REB stands aside (neutral) from 2023-05-01, while it shares zone_b.
+REB_NEUTRAL = pd.DataFrame(
+    {
+        "actor": ["REB"],
+        "side": ["neutral"],
+        "valid_from": [pd.Timestamp("2023-05-01")],
+        "valid_to": [pd.NaT],
+        "source": ["synthetic"],
+        "confidence": ["high"],
+        "note": [None],
+    }
+)
+
+
+@pytest.mark.parametrize(
+    ("date", "side", "expected"),
+    [
+        # zone_b (beta, 200 of 1000) is JUN's; REB takes 20-40 % of it from 2023-04-15.
+        # Before REB stands aside its part counts for the resistance: 0.3 * 200 / 1000,
+        # 0.2 and 0.4 at the ends; nothing for the neutral side.
+        ("2023-04-20", "resistance", (0.06, 0.04, 0.08)),
+        ("2023-04-20", "neutral", (0.0, 0.0, 0.0)),
+        # From 2023-05-01 REB is neutral: the same part moves to the neutral side.
+        ("2023-05-10", "resistance", (0.0, 0.0, 0.0)),
+        ("2023-05-10", "neutral", (0.06, 0.04, 0.08)),
+        # Out of the junta's hands (the default) it counts on both days.
+        ("2023-04-20", None, (0.06, 0.04, 0.08)),
+        ("2023-05-10", None, (0.06, 0.04, 0.08)),
+        # The junta keeps the rest of zone_b, 0.7 * 200, with alpha 600, gamma and
+        # faraway 100 each: 940; at the ends 0.6 and 0.8 of zone_b.
+        ("2023-05-10", "junta", (0.94, 0.92, 0.96)),
+    ],
+)
+def test_a_shared_gates_co_holder_counts_for_its_side_on_the_day(
+    date: str, side: str | None, expected: tuple[float, float, float]
+) -> None:
+    events = [
+        gate_event("g1", "2023-04-15", "shared", place="zone_b", actor="REB", share=(0.2, 0.4))
+    ]
+    ds = dataclasses.replace(_synthetic(events), actor_sides=REB_NEUTRAL)
+    tl = ControlTimeline(ds)
+    share = trade_share(tl, date, **({} if side is None else {"side": side}))
+    assert (share.value, share.low, share.high) == pytest.approx(expected)
+    # the series (one share per distinct state) sees the switch day as a new state
+    series = trade_share_series(tl, "2023-04-20", "2023-05-10", freq="D", **(
+        {} if side is None else {"side": side}
+    ))  # fmt: skip
+    assert series.loc[date, ["value", "low", "high"]].tolist() == pytest.approx(expected)
 
 
 def test_a_single_gate_post_shared_with_a_sourced_range() -> None:
@@ -795,8 +846,10 @@ def test_flow_drops_the_gates_china_closed_in_mid_2024(shan_tl: object) -> None:
     events = _raw("trade/gate_events.csv")
     june = events[(events["date"] == "2024-06-30") & (events["kind"] == "closed")]
     assert set(june["by"]) == {"neighbour"} and june["source"].str.contains("BNI").all()
-    held = trade_share(shan_tl, "2024-08-10", denominator="china_border")
-    flow = trade_share(shan_tl, "2024-08-10", denominator="china_border", basis="flow")
+    held = trade_share(shan_tl, "2024-08-10", side="resistance", denominator="china_border")
+    flow = trade_share(
+        shan_tl, "2024-08-10", side="resistance", denominator="china_border", basis="flow"
+    )
     values = _china_values(flow.reference_period.label)
     assert flow.value == pytest.approx(values["lweje"] / values.sum())
     assert flow.low == flow.value == flow.high
@@ -894,3 +947,67 @@ def test_every_embedded_gate_event_names_a_dated_source_and_says_what_happened()
     assert set(shared["place"]) == {"chinshwehaw", "kyin_san_kyawt"}
     # a range where a source gives a split, empty (0 to 1) where none does
     assert shared.set_index("place").loc["kyin_san_kyawt", "share_low"] == ""
+
+
+@pytest.mark.parametrize("basis", ["held", "flow"])
+@pytest.mark.parametrize("date", ["2024-08-10", "2025-05-01", "2025-11-15"])
+def test_the_default_side_is_everything_out_of_the_incumbents_hands(
+    shan_tl: object, basis: str, date: str
+) -> None:
+    # The default is every side but the incumbent.  Under held and flow the sides split the
+    # trade, so the default's central value is what the incumbent's leaves (1 - junta), and
+    # from the MNDAA's ceasefire (actor_sides.csv) it exceeds the resistance's alone.
+    default = trade_share(shan_tl, date, basis=basis)
+    junta = trade_share(shan_tl, date, side="junta", basis=basis)
+    assert default.side == "neutral+resistance"
+    if basis == "held":
+        assert default.value == pytest.approx(1 - junta.value)
+    explicit = trade_share(shan_tl, date, side="resistance+neutral", basis=basis)
+    assert default.range_text == explicit.range_text and default.value == explicit.value
+    resistance = trade_share(shan_tl, date, side="resistance", basis=basis)
+    assert resistance.side == "resistance" and default.value >= resistance.value
+    if date >= "2025-01-18" and basis == "held":
+        assert default.value > resistance.value + 0.1  # the MNDAA's gates, neutral by then
+
+
+@pytest.mark.parametrize(
+    ("denominator", "side", "expected"),
+    [
+        # border:CHN is what the old name china_border meant: the CASES row above
+        ("border:CHN", None, (300 / 800, 0.0, 600 / 800)),
+        ("china_border", None, (300 / 800, 0.0, 600 / 800)),
+        # the Thai posts of FY2022-23: gamma (gate_c, JUN) 100 and faraway (off the map,
+        # counted as the incumbent's) 100; the code is matched in any case
+        ("border:tha", "junta", (1.0, 1.0, 1.0)),
+        ("border:THA", None, (0.0, 0.0, 0.0)),
+    ],
+)
+def test_a_neighbours_border_is_named_by_its_partner_country(
+    tl: ControlTimeline, denominator: str, side: str | None, expected: tuple[float, float, float]
+) -> None:
+    options = {} if side is None else {"side": side}
+    share = trade_share(tl, "2023-07-01", denominator=denominator, **options)
+    assert (share.value, share.low, share.high) == pytest.approx(expected)
+    assert share.denominator == denominator
+    if denominator.lower() == "border:tha":
+        assert share.denominator_usd == pytest.approx(200.0)
+
+
+def test_an_unknown_neighbour_lists_those_of_the_data(tl: ControlTimeline) -> None:
+    with pytest.raises(TerritoryError) as caught:
+        trade_share(tl, "2023-07-01", denominator="border:XYZ")
+    message = str(caught.value)
+    assert "denominator: 'border:XYZ'" in message
+    assert "border:CHN, border:THA" in message and "'china_border' means 'border:CHN'" in message
+
+
+def test_a_dataset_with_only_the_incumbent_side_says_so_for_the_default(
+    tl: ControlTimeline,
+) -> None:
+    from territory.sides import SideVocabulary
+
+    lone = dataclasses.replace(tl.dataset, sides=SideVocabulary(("junta",), "junta"))
+    lone_tl = ControlTimeline(lone)
+    with pytest.raises(TerritoryError, match="have none but the incumbent 'junta'"):
+        trade_share(lone_tl, "2023-07-01")
+    assert trade_share(lone_tl, "2023-07-01", side="junta").value == pytest.approx(0.7)

@@ -179,7 +179,7 @@ def check_strings(name: str, value: object) -> list[str]:
     >>> check_strings("side", 3)
     Traceback (most recent call last):
     ...
-    territory.errors.ArgumentTypeError: side: 3 is not a str or a list of str; expected e.g. 'resistance' or ['MNDAA', 'TNLA']
+    territory.errors.ArgumentTypeError: side: 3 is not a str or a list of str; expected e.g. 'a' or ['a', 'b']
     """
     if isinstance(value, str):
         return [value]
@@ -188,8 +188,7 @@ def check_strings(name: str, value: object) -> list[str]:
         if all(isinstance(item, str) for item in items):
             return items
     raise ArgumentTypeError(
-        f"{name}: {describe(value)} is not a str or a list of str; "
-        "expected e.g. 'resistance' or ['MNDAA', 'TNLA']"
+        f"{name}: {describe(value)} is not a str or a list of str; expected e.g. 'a' or ['a', 'b']"
     )
 
 

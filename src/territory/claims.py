@@ -2,8 +2,8 @@
 
 ``events/claims.csv`` (optional) holds what each source said: the place, the
 day it gives, the claimed holder or event, the source, its publication and
-whether that publication is a party to the fight (a junta or armed-group
-statement: ``party`` is the actor id) or ``independent``.  A row ``supports``
+whether that publication is a party to the fight (a government or
+armed-group statement: ``party`` is the actor id) or ``independent``.  A row ``supports``
 or ``disputes`` the event it names.
 
 From the claims each event gets

@@ -330,8 +330,8 @@ def _origin_option(function: Callable[..., Any]) -> Callable[..., Any]:
         "--origin",
         default=None,
         metavar="PLACE",
-        help="Where the incumbent's road network starts (the junta's, in Shan State), for the 'cut' basis and road reach "
-        "(default: 'origin' in the dataset's dataset.json, else mandalay).",
+        help="Where the incumbent's road network starts, for the 'cut' basis and road reach "
+        "(default: 'origin' in the dataset's dataset.json).",
     )(function)
 
 
@@ -398,7 +398,7 @@ def _timeline_options(function: Callable[..., Any]) -> Callable[..., Any]:
         "--townships",
         type=click.Path(exists=True, dir_okay=False, path_type=Path),
         default=None,
-        help="MIMU-style township polygons (TS_PCODE, TS; EPSG:4326): zones within "
+        help="Township polygons (TS_PCODE, TS; EPSG:4326): zones within "
         "townships, township counts and census population.",
     )(function)
 
@@ -906,8 +906,8 @@ def demo(out: Path, origin: str | None, data: Path | None) -> None:
         return figures["map"]
 
     title = (
-        f"{ds.name}: share of all border trade through crossings held by "
-        f"{ds.sides.label(ds.sides.others[0])}\n"
+        f"{ds.name}: share of all border trade through crossings "
+        f"{ds.sides.out_of_hands}\n"
         "weekly, basis 'held'; the band is the low-high range; weights: trade per post "
         "in the reference period (see the CSV's notes)"
     )

@@ -254,16 +254,17 @@ def changes(
 @click.option(
     "--side",
     default=None,
-    help="A side, or sides joined by + (default: the first side after the incumbent).",
+    help="A side, or sides joined by + (default: every side but the incumbent).",
 )
 @click.option(
     "--basis", type=click.Choice(["held", "cut", "flow"]), default="held", show_default=True
 )
 @click.option(
     "--denominator",
-    type=click.Choice(["all_border", "china_border"]),
     default="all_border",
     show_default=True,
+    help="all_border, or border:<ISO3> for the border with one neighbour (a partner_country "
+    "of border_trade.csv); china_border is an alias of border:CHN.",
 )
 @click.option("--reference-period", default=None, help="A reference period's label.")
 @_format_option
@@ -293,6 +294,8 @@ def trade(
         raise click.BadParameter("give --date, or --start/--end, not both", param_hint="'--date'")
     ds = _load(data)
     tl = _timeline(ds, **tl_options)
+    if side is None:  # the trade out of the incumbent's hands
+        side = ds.sides.not_incumbent
     options: dict[str, Any] = {
         "side": side.split("+") if side is not None and "+" in side else side,
         "basis": basis,

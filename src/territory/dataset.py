@@ -128,9 +128,10 @@ class Dataset:
         Credits that every map and layer drawn from this dataset must show
         (the township polygons' licence requires one).
     origin : str or None
-        The place the junta's roads start from, for road reach in the trade
-        share: ``origin`` in ``dataset.json``, else ``mandalay`` when the
-        dataset has it, else None.
+        The place the incumbent's roads start from, for road reach in the
+        trade share: ``origin`` in ``dataset.json``, else
+        :data:`DEFAULT_ORIGIN` (the embedded dataset's) when the dataset has
+        that place, else None.
     gate_events : pandas.DataFrame or None
         ``trade/gate_events.csv`` (closures, shared control, road cuts; see
         :mod:`territory.trade_gates`); None or empty when the dataset has none.
@@ -324,11 +325,13 @@ def _validate(path: Path) -> list[DataProblem]:
 
 
 def read_townships(path: str | Path) -> gpd.GeoDataFrame:
-    """Read MIMU-style township polygons from any file GDAL can read.
+    """Read township polygons from any file GDAL can read.
 
     The file must be in EPSG:4326 and hold the columns ``TS_PCODE`` (the
-    township pcode) and ``TS`` (its name); ``DT`` and others are kept.  MIMU
-    boundaries are not shipped with territory: download them from MIMU.
+    township pcode) and ``TS`` (its name); ``DT`` and others are kept.  These
+    are the column names of the townships layer of MIMU (the Myanmar
+    Information Management Unit), which territory does not ship: download it
+    there, or name the columns so in any other township layer.
 
     Parameters
     ----------
@@ -351,7 +354,7 @@ def read_townships(path: str | Path) -> gpd.GeoDataFrame:
     path = Path(path)
     if not path.is_file():
         raise DataError(
-            f"no such file: expected MIMU-style township polygons at {path}", file=path
+            f"no such file: expected township polygons (TS_PCODE, TS) at {path}", file=path
         )
     frame = gpd.read_file(path)
     missing = [c for c in ("TS_PCODE", "TS") if c not in frame.columns]
@@ -959,10 +962,14 @@ class _Loader:
             if to is None:
                 return distance
             plausible = (lon.between(-180, 180) & lat.between(-90, 90)).to_numpy()
-            points = gpd.GeoSeries(
-                gpd.points_from_xy(lon.where(plausible, 0), lat.where(plausible, 0)), crs=WGS84
-            ).to_crs(crs).to_numpy()
-            if to.geom_type in ("Polygon", "MultiPolygon"):
+            points = (
+                gpd.GeoSeries(
+                    gpd.points_from_xy(lon.where(plausible, 0), lat.where(plausible, 0)), crs=WGS84
+                )
+                .to_crs(crs)
+                .to_numpy()
+            )
+            if shapely.get_type_id(to) in (3, 6):  # Polygon, MultiPolygon
                 shapely.prepare(to)
                 wanted = wanted & ~shapely.intersects(to, points)
             distance[wanted] = shapely.distance(points[wanted], to) / 1000
@@ -1264,7 +1271,7 @@ def _parse_cell(text: str, column: Column) -> tuple[object, str | None]:
         return (
             (text, None)
             if _SLUG.match(text)
-            else (None, "a lowercase slug such as 'muse_105_mile'")
+            else (None, "a lowercase slug such as 'north_gate_2'")
         )
     if kind == "colour":
         return (text, None) if _COLOUR.match(text) else (None, "a colour as #rrggbb")

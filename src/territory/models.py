@@ -95,7 +95,7 @@ UNASSESSED = "UNASSESSED"
 CONTESTED = "CONTESTED"
 RESERVED_HOLDERS: tuple[str, ...] = (UNASSESSED, CONTESTED)
 #: Footprint radius in metres by kind: a modelling choice, not a sourced fact
-#: (a Shan township seat's built-up area is a few km across; a base's perimeter
+#: (a small district town's built-up area is a few km across; a base's perimeter
 #: far less).  Override it in ``dataset.json`` or per place.
 DEFAULT_FOOTPRINT_M: dict[str, float] = {
     "township_seat": 3000.0,

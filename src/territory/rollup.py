@@ -1,7 +1,7 @@
 """The township roll-up: each township classed as the published maps class them.
 
-Analysts publish control by township ("the junta holds N of Shan's 55
-townships"; SAC-M's "effective control" classes).  :func:`township_rollup`
+Analysts publish control by township ("the government holds N of the
+region's townships"; "effective control" classes).  :func:`township_rollup`
 gives every township of the timeline a class on a day, from all of its
 ground under the timeline's spatial model (under ``"layered"``: its
 settlements' footprints and its countryside units), and
@@ -10,8 +10,7 @@ settlements' footprints and its countryside units), and
 The rule
     Each zone's ground in the township counts for the side of its holder on
     the day (the dataset's sides, :attr:`Dataset.sides
-    <territory.dataset.Dataset.sides>`: in Shan ``junta``, ``resistance``,
-    ``neutral``; sides over time from ``actor_sides.csv``), for ``contested`` when the
+    <territory.dataset.Dataset.sides>`; sides over time from ``actor_sides.csv``), for ``contested`` when the
     holder is :data:`~territory.models.CONTESTED` or the place's status is
     contested, or for ``unassessed`` when the holder is
     :data:`~territory.models.UNASSESSED`.  Then, in this order:
@@ -115,8 +114,8 @@ def township_rollup(tl: ControlTimeline, date: Any) -> gpd.GeoDataFrame:
         ``township``, ``region`` (the ``ST`` column, when the townships have
         it), ``seat``, ``seat_holder``, ``countryside_holder`` (the holder of
         its largest countryside unit; empty outside the layered model), the
-        shares of its ground by side (in Shan ``junta``, ``resistance``,
-        ``neutral``), ``contested`` and ``unassessed`` (summing to 1), ``class``,
+        shares of its ground by side (one column per side of the dataset),
+        ``contested`` and ``unassessed`` (summing to 1), ``class``,
         ``area_km2``, ``population`` (the census total; NaN without one) and
         the township polygon.
 
@@ -204,17 +203,17 @@ def township_counts(tl: ControlTimeline, date: Any, *, region: str | None = None
     tl : ControlTimeline
     date : date-like
     region : str, optional
-        Only the townships whose ``ST`` is this (``"Shan"``: the 55).
+        Only the townships whose ``ST`` (state or region) is this.
 
     Returns
     -------
     pandas.DataFrame
         Indexed by class (:func:`rollup_classes` of the dataset's sides;
-        :data:`ROLLUP_CLASSES` for Shan), every class listed:
+        :data:`ROLLUP_CLASSES` for the embedded data), every class listed:
         ``townships``, ``share`` (of the townships counted), ``area_km2`` and
         ``population`` (census totals where known).  ``attrs["total"]`` is the
         number of townships counted and ``attrs["text"]`` reads like
-        "junta 30 of 55, …".
+        "<side> 30 of 55, …".
 
     Examples
     --------

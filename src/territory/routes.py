@@ -1,16 +1,16 @@
-"""The road graph of trade corridors, and which places the junta can reach by road.
+"""The road graph of trade corridors, and which places the incumbent can reach by road.
 
 ``routes.csv`` lists each corridor as a chain of place ids in road order.
 :func:`route_graph` joins the chains into one undirected :mod:`networkx`
 graph (an edge between each pair of neighbours on a chain).
-:func:`junta_reach` answers the question behind the ``"cut"`` basis of
-:func:`territory.trade_share`: starting from an origin (``mandalay`` by
-default) and moving only through places whose holder is on the junta's side,
-which places can the junta reach?
+:func:`incumbent_reach` answers the question behind the ``"cut"`` basis of
+:func:`territory.trade_share`: starting from an origin (the dataset's
+``origin``) and moving only through places whose holder is on the incumbent's
+side, which places can the incumbent reach?
 
 A place that lies on no route is not in the graph; callers decide what that
 means (:mod:`territory.trade` treats a gate on no route as reachable exactly
-when the junta holds it, and says so in a note).
+when the incumbent holds it, and says so in a note).
 
 Examples
 --------
@@ -21,7 +21,7 @@ Examples
 >>> sorted(graph.neighbors("lashio"))
 ['hsenwi', 'mandalay', 'muse']
 >>> sides = {"mandalay": "junta", "lashio": "resistance", "muse": "junta", "hsenwi": "junta"}
->>> sorted(junta_reach(graph, sides))
+>>> sorted(incumbent_reach(graph, sides, "mandalay", incumbent="junta"))
 ['mandalay']
 """
 
@@ -33,14 +33,11 @@ from collections.abc import Mapping
 import networkx as nx
 import pandas as pd
 
+from territory.dataset import DEFAULT_ORIGIN
 from territory.errors import TerritoryError
+from territory.sides import SHAN_SIDES
 
-__all__ = ["DEFAULT_ORIGIN", "junta_reach", "route_graph"]
-
-#: Where the junta's road network starts: its hold on the interior.
-DEFAULT_ORIGIN = "mandalay"
-#: The side whose reach "cut" measures.
-JUNTA = "junta"
+__all__ = ["DEFAULT_ORIGIN", "incumbent_reach", "junta_reach", "route_graph"]
 
 
 def route_graph(routes: pd.DataFrame) -> nx.Graph:
@@ -78,18 +75,19 @@ def route_graph(routes: pd.DataFrame) -> nx.Graph:
     return graph
 
 
-def junta_reach(
+def incumbent_reach(
     graph: nx.Graph,
     sides: Mapping[str, str],
     origin: str = DEFAULT_ORIGIN,
     *,
-    incumbent: str = JUNTA,
+    incumbent: str = SHAN_SIDES.incumbent,
 ) -> frozenset[str]:
-    """Places the junta reaches from ``origin`` through junta-held places only.
+    """Places the incumbent reaches from ``origin`` through places it holds only.
 
     A place is reached when a path along the routes joins it to ``origin`` and
     every place on the path, both ends included, is held by an actor of side
-    ``"junta"``.  When the junta does not hold ``origin`` it reaches nothing.
+    ``incumbent``.  When the incumbent does not hold ``origin`` it reaches
+    nothing.
     Whether a place is contested does not matter: its holder does.
 
     Parameters
@@ -97,13 +95,14 @@ def junta_reach(
     graph : networkx.Graph
         From :func:`route_graph`.
     sides : mapping of str to str
-        The side (``junta``, ``resistance``, ``neutral``) of each place's
-        holder.  A node missing from ``sides`` blocks the road.
+        The side (of the dataset's vocabulary) of each place's holder.  A
+        node missing from ``sides`` blocks the road.
     origin : str
-        The place the junta's reach starts from.
-    incumbent : str, default "junta"
-        The incumbent side of the dataset's vocabulary (``Dataset.sides.incumbent``):
-        the side whose roads these are.
+        The place the incumbent's reach starts from (default: the embedded
+        dataset's origin).
+    incumbent : str
+        The incumbent side of the dataset's vocabulary (``Dataset.sides.incumbent``;
+        default: the embedded dataset's): the side whose roads these are.
 
     Returns
     -------
@@ -118,9 +117,9 @@ def junta_reach(
     --------
     >>> import networkx as nx
     >>> g = nx.path_graph(["mandalay", "a", "b"])
-    >>> sorted(junta_reach(g, {"mandalay": "junta", "a": "junta", "b": "neutral"}))
+    >>> sorted(incumbent_reach(g, {"mandalay": "junta", "a": "junta", "b": "neutral"}))
     ['a', 'mandalay']
-    >>> junta_reach(g, {"mandalay": "resistance", "a": "junta", "b": "junta"})
+    >>> incumbent_reach(g, {"mandalay": "resistance", "a": "junta", "b": "junta"})
     frozenset()
     """
     if origin not in graph:
@@ -132,3 +131,7 @@ def junta_reach(
         return frozenset()
     held = [node for node in graph.nodes if sides.get(node) == incumbent]
     return frozenset(nx.node_connected_component(graph.subgraph(held), origin))
+
+
+#: The former name of :func:`incumbent_reach`, kept for callers that use it.
+junta_reach = incumbent_reach

@@ -28,6 +28,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from territory.sides import RESERVED_SIDES, SHAN_SIDES
+
 __all__ = [
     "CLAIM_KINDS",
     "CONFIDENCE",
@@ -43,11 +45,11 @@ __all__ = [
 ]
 
 CONFIDENCE = ("high", "medium", "low")
-#: The embedded Shan State sides (the default vocabulary; a dataset may name its own,
-#: see :mod:`territory.sides`).  ``contested`` and ``unassessed`` are the sides of the
+#: The embedded dataset's sides (the default vocabulary; a dataset may name its own,
+#: see :mod:`territory.sides`), then ``contested`` and ``unassessed``: the sides of the
 #: reserved holders CONTESTED and UNASSESSED (see :mod:`territory.models`), allowed in
 #: every vocabulary.
-SIDES = ("junta", "resistance", "neutral", "contested", "unassessed")
+SIDES = (*SHAN_SIDES.ids, *RESERVED_SIDES)
 #: ``countryside``: an area place, a township's ground outside its settlements.
 PLACE_KINDS = (
     "town",

@@ -47,6 +47,7 @@ __all__ = [
     "SideHistory",
     "SideVocabulary",
     "parse_sides",
+    "split_at_switches",
     "split_days",
 ]
 
@@ -75,6 +76,24 @@ class SideVocabulary:
     def others(self) -> tuple[str, ...]:
         """Every side but the incumbent, in vocabulary order."""
         return tuple(s for s in self.ids if s != self.incumbent)
+
+    @property
+    def not_incumbent(self) -> str:
+        """Every side but the incumbent, joined with ``+``: the trade share's default side.
+
+        >>> SHAN_SIDES.not_incumbent
+        'resistance+neutral'
+        """
+        return "+".join(self.others)
+
+    @property
+    def out_of_hands(self) -> str:
+        """The default trade-share side in words, for titles and captions.
+
+        >>> SHAN_SIDES.out_of_hands
+        'out of the hands of Junta (SAC) and allies'
+        """
+        return f"out of the hands of {self.label(self.incumbent)}"
 
 
 #: The sides of the reserved holders UNASSESSED and CONTESTED (see
@@ -194,6 +213,29 @@ class SideHistory:
         """One actor's side on ``day`` (``"unknown"`` for an actor without a side)."""
         return self.on(day).get(actor, "unknown")
 
+    def switches(self) -> dict[str, np.ndarray]:
+        """Per actor, the days on which its side really changes (datetime64[ns], sorted).
+
+        A period boundary where the side stays the same (a period that repeats
+        the default, or two periods that meet with one side) is not a switch.
+
+        >>> actors = pd.DataFrame({"side": ["resistance"]}, index=["MNDAA"])
+        >>> periods = pd.DataFrame({"actor": ["MNDAA"], "side": ["neutral"],
+        ...     "valid_from": [pd.Timestamp("2025-01-18")], "valid_to": [pd.NaT]})
+        >>> [str(d)[:10] for d in SideHistory(actors, periods).switches()["MNDAA"]]
+        ['2025-01-18']
+        """
+        out: dict[str, np.ndarray] = {}
+        for actor in sorted({p[0] for p in self.periods}):
+            bounds = {p[2] for p in self.periods if p[0] == actor}
+            bounds |= {p[3] for p in self.periods if p[0] == actor and p[3] is not None}
+            days = np.array(sorted(bounds), dtype="datetime64[ns]")
+            names = pd.Series([actor] * len(days))
+            before = self.lookup(names, pd.Series(days - np.timedelta64(1, "D")))
+            after = self.lookup(names, pd.Series(days))
+            out[actor] = days[(before != after).to_numpy()]
+        return out
+
     def lookup(self, actors: pd.Series, days: pd.Series) -> pd.Series:
         """The side of each (actor, day) pair, aligned with ``actors``."""
         out = actors.map(self.default).fillna("unknown").astype(object)
@@ -221,3 +263,59 @@ def split_days(days: np.ndarray, extra: np.ndarray) -> tuple[np.ndarray, np.ndar
     extra = extra[extra > days[0]] if len(days) else extra
     merged = np.union1d(days, extra)
     return merged, np.searchsorted(days, merged, side="right") - 1
+
+
+def split_at_switches(
+    rows: pd.DataFrame, history: SideHistory, last_day: Any, holder: str = "holder"
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """Holder intervals cut wherever their holder changes side, with each piece's side.
+
+    ``rows`` has ``holder`` (or the column named by ``holder``), ``valid_from``
+    and ``valid_to`` (exclusive, NaT = open).  A row whose holder switches
+    side on a day strictly inside it, and no later than ``last_day``, becomes
+    one row per side period: ``[valid_from, switch)``, ``[switch, …)``; every
+    other column is repeated.  Each row's ``side`` is then its holder's side
+    on ``valid_from``, which is its side on every day of the row.
+
+    Returns
+    -------
+    (pandas.DataFrame, numpy.ndarray)
+        The rows (a fresh index), and for each the position in ``rows`` of the
+        row it comes from.
+
+    Examples
+    --------
+    >>> actors = pd.DataFrame({"side": ["resistance"]}, index=["MNDAA"])
+    >>> periods = pd.DataFrame({"actor": ["MNDAA"], "side": ["neutral"],
+    ...     "valid_from": [pd.Timestamp("2025-01-18")], "valid_to": [pd.NaT]})
+    >>> rows = pd.DataFrame({"holder": ["MNDAA"], "valid_from": [pd.Timestamp("2024-08-03")],
+    ...     "valid_to": [pd.Timestamp("2025-04-22")]})
+    >>> out, source = split_at_switches(rows, SideHistory(actors, periods), "2026-01-01")
+    >>> out.astype(str).values.tolist(), source.tolist()
+    ([['MNDAA', '2024-08-03', '2025-01-18', 'resistance'], \
+['MNDAA', '2025-01-18', '2025-04-22', 'neutral']], [0, 0])
+    """
+    starts = pd.to_datetime(rows["valid_from"]).to_numpy(dtype="datetime64[ns]")
+    ends = pd.to_datetime(rows["valid_to"]).to_numpy(dtype="datetime64[ns]")
+    holders = rows[holder].to_numpy(dtype=object)
+    last = np.datetime64(pd.Timestamp(last_day), "ns")
+    cut_row: list[np.ndarray] = []
+    cut_day: list[np.ndarray] = []
+    for actor, days in history.switches().items():
+        mine = holders == actor
+        for day in days[days <= last]:
+            inside = np.flatnonzero(mine & (starts < day) & (np.isnat(ends) | (day < ends)))
+            cut_row.append(inside)
+            cut_day.append(np.full(len(inside), day, dtype="datetime64[ns]"))
+    source = np.concatenate([np.arange(len(rows)), *cut_row]).astype(np.int64)
+    begin = np.concatenate([starts, *cut_day])
+    order = np.lexsort((begin, source))
+    source, begin = source[order], begin[order]
+    end = ends[source]
+    same = source[1:] == source[:-1]  # the next piece continues the same row
+    end[:-1][same] = begin[1:][same]
+    out = rows.iloc[source].reset_index(drop=True)
+    out["valid_from"] = pd.to_datetime(begin)
+    out["valid_to"] = pd.to_datetime(end)
+    out["side"] = history.lookup(out[holder], out["valid_from"]).to_numpy()
+    return out, source

@@ -3,7 +3,7 @@
 :func:`summarise` gathers, for one day, what ``territory summary`` prints:
 each actor's places and area (and the contested part), the area of each side,
 township counts by side (with townships), and the share of border trade out
-of the junta's hands on both bases with its range.  :func:`render_summary`
+of the incumbent's hands on both bases with its range.  :func:`render_summary`
 turns it into plain-text tables; the result is plain data, ready for JSON.
 
 Examples
@@ -139,7 +139,7 @@ def summarise(
     townships : bool
         Whether ``tl`` was built with townships (adds township counts by side).
     origin : str, optional
-        Where the junta's roads start (default: the dataset's ``origin``).
+        Where the incumbent's roads start (default: the dataset's ``origin``).
 
     Returns
     -------

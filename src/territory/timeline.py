@@ -113,7 +113,7 @@ from territory.models import MODELS, default_model, model_zones
 from territory.names import PlaceNames
 from territory.population import known_sum, population_coverage
 from territory.replay import HOLDER_CHANGING, Holders, States, replay
-from territory.sides import split_days
+from territory.sides import split_at_switches, split_days
 from territory.zones import check_townships
 
 __all__ = ["MEASURES", "MODELS", "ControlTimeline"]
@@ -128,7 +128,7 @@ class ControlTimeline:
     Parameters
     ----------
     dataset : Dataset
-        From :func:`territory.load_dataset` or :func:`territory.load_shan`.
+        From :func:`territory.load_dataset` (or the embedded dataset's loader).
     model : {"layered", "nearest", "seat"}, optional
         The spatial model (:mod:`territory.models`).  Default ``"layered"``
         when there are townships (given, or the dataset's own) and countryside
@@ -530,7 +530,7 @@ class ControlTimeline:
         )
         rows = records.loc[wanted].copy()
         rows["valid_to"] = rows["valid_to"].where(rows["valid_to"] <= self.as_of)
-        rows["side"] = self.sides.lookup(rows["holder"], rows["valid_from"])  # at the start
+        rows["side"] = ""  # set below, once the rows are cut at side switches
         table = self.dataset.places
         # The dataset's row of each place column, then of each interval.
         table_row = table.index.get_indexer(self.place_ids)[self._states.record_place[wanted]]
@@ -556,10 +556,20 @@ class ControlTimeline:
         rows["valid_from"] = pd.to_datetime(rows["valid_from"])
         rows["valid_to"] = pd.to_datetime(rows["valid_to"])
         geometry = table.geometry.to_numpy()[table_row]
-        return gpd.GeoDataFrame(rows, geometry=geometry, crs=WGS84), record_of_row
+        # A holder that switches side (actor_sides.csv) inside an interval cuts it there,
+        # so that ``side`` is true on every day of every row (territory.sides).
+        cut, source = split_at_switches(
+            gpd.GeoDataFrame(rows, geometry=geometry, crs=WGS84), self.sides, self.as_of
+        )
+        return cut, record_of_row[source]
 
     def place_intervals(self, places: str | Iterable[str] | None = None) -> gpd.GeoDataFrame:
-        """Each place's holder intervals: one row per (holder, status) period.
+        """Each place's holder intervals: one row per (holder, status, side) period.
+
+        A holder that changes side (``events/actor_sides.csv``) inside one of
+        its intervals splits it on that day; ``side`` holds on every day of a
+        row.  Both pieces keep the ``source`` of the event that opened the
+        holding.
 
         Parameters
         ----------
@@ -580,8 +590,10 @@ class ControlTimeline:
         --------
         >>> import territory
         >>> iv = ControlTimeline(territory.load_shan()).place_intervals("Lashio")
-        >>> iv.loc[iv["holder"] != "SAC", ["holder", "valid_from", "valid_to"]].astype(str).values.tolist()
-        [['MNDAA', '2024-08-03', '2025-04-22']]
+        >>> held = iv.loc[iv["holder"] != "SAC", ["holder", "side", "valid_from", "valid_to"]]
+        >>> held.astype(str).values.tolist()  # its ceasefire (actor_sides.csv) cuts the interval
+        [['MNDAA', 'resistance', '2024-08-03', '2025-01-18'], \
+['MNDAA', 'neutral', '2025-01-18', '2025-04-22']]
         """
         return self._place_rows(self._resolve_many(places))[0]
 
@@ -715,11 +727,12 @@ class ControlTimeline:
         geometry = self.townships.geometry.reindex(seats.index).to_numpy()
         return gpd.GeoDataFrame(frame, geometry=geometry, crs=WGS84)
 
-    def _interval_table(self) -> tuple[gpd.GeoDataFrame, np.ndarray]:
-        """The zone intervals, and for each record of the state matrix its row (or -1)."""
+    def _interval_table(self) -> tuple[gpd.GeoDataFrame, np.ndarray, np.ndarray]:
+        """The zone intervals; for each record of the state matrix its first row (or -1);
+        and for each row, (record, first day) as one sortable key (see ``_piece_key``)."""
         return self._cached("intervals", self._build_interval_table)
 
-    def _build_interval_table(self) -> tuple[gpd.GeoDataFrame, np.ndarray]:
+    def _build_interval_table(self) -> tuple[gpd.GeoDataFrame, np.ndarray, np.ndarray]:
         zones = self.zones
         rows, record_of_row = self._place_rows([str(z) for z in zones.index])
         rows.insert(rows.columns.get_loc("source") + 1, "ceasefires", self._ceasefires_in(rows))
@@ -732,11 +745,23 @@ class ControlTimeline:
         places = self._states.record_place[record_of_row]
         rows = rows.set_geometry(zones.geometry.to_numpy()[zone_row[places]], crs=zones.crs)
         row_of_record = np.full(len(self._states.records), -1, dtype=np.int64)
-        row_of_record[record_of_row] = np.arange(len(rows))
-        return rows, row_of_record
+        # a record cut at side switches has several rows, in time order: keep the first
+        row_of_record[record_of_row[::-1]] = np.arange(len(rows))[::-1]
+        starts = rows["valid_from"].to_numpy(dtype="datetime64[ns]")
+        return rows, row_of_record, self._piece_key(record_of_row, starts)
+
+    def _piece_key(self, record: np.ndarray, day: np.ndarray) -> np.ndarray:
+        """(record, day) as one int64 that sorts by record, then by day."""
+        first = np.datetime64(self.baseline_date, "D")
+        span = int((np.datetime64(self.as_of, "D") - first).astype(np.int64)) + 2
+        offset = np.clip((day.astype("datetime64[D]") - first).astype(np.int64), 0, span - 1)
+        return record.astype(np.int64) * span + offset
 
     def intervals(self) -> gpd.GeoDataFrame:
         """The change-over-time layer: each zone's holder intervals.
+
+        As in :meth:`place_intervals`, a holder's change of side cuts its
+        interval, so ``side`` holds on every day of a row.
 
         Returns
         -------
@@ -781,14 +806,18 @@ class ControlTimeline:
         >>> iv.iloc[rows[0]]["actor"].tolist()
         ['MNDAA']
         """
-        table, row_of_record = self._interval_table()
+        table, _, piece_key = self._interval_table()
         days = parse_days(dates, "dates", self.baseline_date, self.as_of)
         ids = list(dict.fromkeys(table["zone_id"])) if zone_ids is None else list(zone_ids)
         unknown = sorted(set(ids) - set(self._ground.zone_of))
         if unknown:
             raise TerritoryError(f"zone_ids: {unknown[:5]} are not zones of this timeline")
         columns = np.array([self._place_pos[z] for z in ids], dtype=np.int64)
-        return row_of_record[self._states.record[np.ix_(self._rows(days), columns)]]
+        record = self._states.record[np.ix_(self._rows(days), columns)]
+        stamps = np.broadcast_to(days.to_numpy(dtype="datetime64[ns]")[:, None], record.shape)
+        # the row of the record (cut at side switches) that has begun by the day
+        key = self._piece_key(record, stamps)
+        return np.searchsorted(piece_key, key, side="right") - 1
 
     def _ceasefires_in(self, rows: pd.DataFrame) -> list[str]:
         """Per interval: the ceasefires inside it to which its holder is a party."""

@@ -1,16 +1,17 @@
-"""Border crossings, who holds them, and the share of border trade out of the junta's hands.
+"""Border crossings, who holds them, and the share of border trade out of the incumbent's hands.
 
-A *post* is a border trade post as the Ministry of Commerce reports its trade
-(``muse``, ``chinshwehaw``; the ``post`` column of ``border_trade.csv``).  A
-*gate* is a place of kind ``crossing`` or ``trade_zone`` whose ``post`` column
-names the post whose trade it carries; a post can have several gates (Muse has
-the 105-Mile zone, Mang Wein, Kyin San Kyawt …).  Trade is known per post and
+A *post* is a border trade post as the published trade statistics report it
+(the ``post`` column of ``border_trade.csv``).  A *gate* is a place of kind
+``crossing`` or ``trade_zone`` whose ``post`` column names the post whose
+trade it carries; a post can have several gates (a town's main bridge, its
+trade zone, a smaller crossing nearby …).  Trade is known per post and
 period, never per gate.
 
 :func:`trade_share` answers, for one day: what share of border trade passes
-through gates that a side holds (basis ``"held"``), that the junta cannot
-reach by road from Mandalay (``"cut"``), or that a side holds *and* that are
-open (``"flow"``: closures by China or by the holder stop trade, see
+through gates that a side holds (basis ``"held"``), that the incumbent cannot
+reach by road from the dataset's ``origin`` (``"cut"``), or that a side holds
+*and* that are open (``"flow"``: closures by the neighbour or by the holder
+stop trade, see
 :mod:`territory.trade_gates`)?  :func:`trade_share_series` does it for many
 days, once per distinct state of the gates and roads, vectorised.
 :func:`crossings_at` lists the gates with holder, status, reach and trade
@@ -89,7 +90,7 @@ def format_share(low: float, high: float, value: float, rule: str = RULE) -> str
 
 @dataclass(frozen=True)
 class TradeShare:
-    """The share of border trade that one side holds, or that the junta cannot reach.
+    """The share of border trade that one side holds, or that the incumbent cannot reach.
 
     Attributes
     ----------
@@ -202,7 +203,7 @@ def crossings_at(
         latest full fiscal year ending before ``date`` (else its latest
         period), and the ``reference_period`` column shows each row's.
     origin : str, optional
-        Where the junta's road network starts; default: the dataset's ``origin``.
+        Where the incumbent's road network starts; default: the dataset's ``origin``.
 
     Returns
     -------
@@ -325,7 +326,7 @@ def trade_share(
     reference_period: PeriodArg = None,
     origin: str | None = None,
 ) -> TradeShare:
-    """The share of border trade through gates that ``side`` holds, or the junta cannot reach.
+    """The share of border trade through gates that ``side`` holds, or the incumbent cannot reach.
 
     Parameters
     ----------
@@ -334,22 +335,26 @@ def trade_share(
         A day within ``[baseline_date, as_of]`` of the dataset.
     side : str or iterable of str, optional
         Sides of the dataset's vocabulary (``Dataset.sides``), as an iterable
-        or joined with ``+``.  Default: the first side after the incumbent
-        (in Shan State ``"resistance"``; ``"resistance+neutral"`` is all
-        trade out of the junta's hands).  The ``cut`` basis walks the roads
-        of the incumbent side (``Dataset.sides.incumbent``; the junta there).
+        or joined with ``+``.  Default: every side but the incumbent
+        (``Dataset.sides.not_incumbent``), so the share is the trade out of
+        the incumbent's hands; pass one side for that side alone.  The ``cut`` basis walks the roads
+        of the incumbent side (``Dataset.sides.incumbent``).
     basis : {"held", "cut", "flow"}
         ``"held"``: a gate counts when an actor of ``side`` holds it.
-        ``"cut"``: as ``"held"``, except that the junta's gates are judged
-        by road: a junta-held gate that the junta cannot reach from ``origin``
-        through junta-held places and open roads counts for every non-junta
-        side asked for, and not for ``"junta"``.  For non-junta sides cut >= held.
+        ``"cut"``: as ``"held"``, except that the incumbent's gates are
+        judged by road: a gate the incumbent holds but cannot reach from
+        ``origin`` through places it holds and open roads counts for every
+        other side asked for, and not for the incumbent.  For every side but
+        the incumbent, cut >= held.
         ``"flow"``: as ``"held"``, but a gate counts only while it is open
         (``trade/gate_events.csv``); ``closed`` says how many points closures stop.
-    denominator : {"all_border", "china_border"}
-        All posts of ``border_trade.csv`` in the reference period, or those
-        with China.  Posts without any gate in the dataset are outside the
-        mapped area: they count as held and reached by the junta (a note says so).
+    denominator : str
+        ``"all_border"``: all posts of ``border_trade.csv`` in the reference
+        period; ``"border:<ISO3>"``: those with one neighbour, named by its
+        ``partner_country`` code (``"border:THA"``).  ``"china_border"`` is
+        kept as an alias of ``"border:CHN"`` for the embedded data.  Posts
+        without any gate in the dataset are outside the mapped area: they
+        count as held and reached by the incumbent (a note says so).
     reference_period : str, ReferencePeriod, (start, end) or None
         One period weighs every post.  By default: among the periods ending
         before ``date`` whose published post values make up at least
@@ -357,7 +362,7 @@ def trade_share(
         a full fiscal year, else the latest (the first note says which and
         why).  Posts the period lacks are estimated, and the notes say how.
     origin : str, optional
-        Where the junta's road network starts; default: the dataset's ``origin``.
+        Where the incumbent's road network starts; default: the dataset's ``origin``.
 
     Returns
     -------
@@ -385,7 +390,7 @@ def trade_share(
     """
     from territory.checks import check_strings
 
-    if side is not None:  # None: the first side after the incumbent
+    if side is not None:  # None: every side but the incumbent
         check_strings("side", side)
     model = model_of(tl, origin)
     query = model.query(side, basis, denominator)

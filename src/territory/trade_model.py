@@ -21,7 +21,7 @@ import pandas as pd
 
 from territory.dates import to_day
 from territory.errors import ArgumentError, ArgumentTypeError, DataError, TerritoryError
-from territory.routes import junta_reach, route_graph
+from territory.routes import incumbent_reach, route_graph
 from territory.schema import SPECS
 from territory.trade_gates import CLOSED, CLOSERS, OPEN, RESTRICTED, GateLog, gate_log
 from territory.trade_periods import Basket, ChosenPeriod, ReferencePeriod, TradeBook
@@ -31,13 +31,25 @@ if TYPE_CHECKING:
 
     from territory.dataset import Dataset
 
-__all__ = ["BASES", "DENOMINATORS", "GATE_KINDS", "Query", "Shares", "TradeModel", "model_of"]
+__all__ = [
+    "BASES",
+    "DENOMINATORS",
+    "DENOMINATOR_ALIASES",
+    "GATE_KINDS",
+    "Query",
+    "Shares",
+    "TradeModel",
+    "model_of",
+]
 
 #: Place kinds that carry a post's trade.
 GATE_KINDS = ("crossing", "trade_zone")
 BASES = ("held", "cut", "flow")
-DENOMINATORS = ("all_border", "china_border")
-_SCOPE_COUNTRY = {"all_border": None, "china_border": "CHN"}
+#: Every border, or the border with one neighbour: ``"border:<ISO3>"``, the
+#: ``partner_country`` code of border_trade.csv (``"border:THA"``).
+DENOMINATORS = ("all_border", "border:<ISO3>")
+#: Older names of a denominator, kept working: the embedded data's neighbour.
+DENOMINATOR_ALIASES = {"china_border": "border:CHN"}
 
 
 def model_of(tl: Any, origin: str | None) -> TradeModel:
@@ -79,7 +91,9 @@ class Query:
 
     @property
     def country(self) -> str | None:
-        return _SCOPE_COUNTRY[self.denominator]
+        """The neighbour's ISO3 code (partner_country), or None for every border."""
+        scope = DENOMINATOR_ALIASES.get(self.denominator, self.denominator)
+        return None if scope == "all_border" else scope.split(":", 1)[1].upper()
 
 
 @dataclass(frozen=True)
@@ -159,13 +173,9 @@ class TradeModel:
             [self.side_ids.index(s) if s in self.side_ids else -1 for s in history.side_ids],
             dtype=np.int64,
         )
-        self._actor_side = remap[history.default_codes]  # co-holders: their default side
-        # the side of each shared gate's co-holder on each row of the gate log (-1: none)
+        # each shared gate's co-holder (actor code, -1: none) on each row of the gate log
         partner_code = np.array(
             [code.get(a, -1) for a in self.log.partner.ravel()], dtype=np.int64
-        )
-        self._partner_side = np.where(
-            partner_code >= 0, self._actor_side[partner_code], -1
         ).reshape(self.log.partner.shape)
         starts = intervals["valid_from"].to_numpy(dtype="datetime64[ns]")
         days = np.unique(np.concatenate([starts, self.log.days, history.change_days]))
@@ -188,9 +198,15 @@ class TradeModel:
             contested[:, column] = (frame["status"] == "contested").to_numpy()[at]
         self._holder = holder
         # the side of each relevant place's holder on each change day
-        self._holder_side = np.take_along_axis(remap[history.codes(self.days)], holder, axis=1)
+        side_on_day = remap[history.codes(self.days)]  # (change days, actors)
+        self._holder_side = np.take_along_axis(side_on_day, holder, axis=1)
         self._contested = contested
         self._log_row = self.log.rows(self.days)
+        # the side of each shared gate's co-holder on each change day (-1: none)
+        partner = partner_code[self._log_row]
+        self._partner_side = np.where(
+            partner >= 0, np.take_along_axis(side_on_day, np.maximum(partner, 0), axis=1), -1
+        )
         self._distinct: dict[bool, tuple[np.ndarray, np.ndarray]] = {}
         self._reach: dict[int, frozenset[str]] = {}
         self._asked: dict[tuple[ReferencePeriod, bool], ChosenPeriod] = {}
@@ -200,8 +216,14 @@ class TradeModel:
         return to_day(value, name, self.first, self.last)
 
     def query(self, side: str | Iterable[str] | None, basis: str, denominator: str) -> Query:
-        if side is None:  # the first side after the incumbent (in Shan State, "resistance")
-            side = self.dataset.sides.others[0]
+        if side is None:  # every side but the incumbent: the trade out of its hands
+            side = self.dataset.sides.not_incumbent
+            if not side:
+                raise ArgumentError(
+                    f"side: the dataset's sides {self.side_ids} have none but the incumbent "
+                    f"{self.incumbent!r}, so the default (every other side) is empty; "
+                    "pass side=<one of them>"
+                )
         sides = frozenset(side.split("+") if isinstance(side, str) else side)
         bad = sorted(s for s in sides if s not in self.side_ids)
         if bad or not sides:
@@ -211,13 +233,27 @@ class TradeModel:
             )
         if basis not in BASES:
             raise ArgumentError(f"basis: {basis!r} is not valid; expected one of {list(BASES)}")
-        if denominator not in DENOMINATORS:
-            raise ArgumentError(
-                f"denominator: {denominator!r} is not valid; expected one of {list(DENOMINATORS)}"
-            )
+        self.check_denominator(denominator)
         if basis == "cut":
             self.check_origin()
         return Query(sides, basis, denominator)
+
+    def check_denominator(self, denominator: str) -> None:
+        """Refuse a denominator that is neither every border nor a neighbour of the data."""
+        scope = DENOMINATOR_ALIASES.get(denominator, denominator)
+        codes = sorted(
+            {str(c).upper() for c in self.dataset.trade["partner_country"].dropna()} - {""}
+        )
+        if scope == "all_border" or (
+            scope.startswith("border:") and scope.split(":", 1)[1].upper() in codes
+        ):
+            return
+        raise ArgumentError(
+            f"denominator: {denominator!r} is not valid; expected 'all_border' or "
+            f"'border:<ISO3>', a partner_country of border_trade.csv: "
+            f"{', '.join(f'border:{c}' for c in codes)}"
+            + "".join(f"; {old!r} means {new!r}" for old, new in DENOMINATOR_ALIASES.items())
+        )
 
     def check_origin(self) -> None:
         if self.origin not in self.graph:
@@ -254,6 +290,7 @@ class TradeModel:
                     self._holder[:, cols],
                     self._holder_side[:, cols],
                     self._contested[:, self._gate_cols],
+                    self._partner_side,
                     self._log_row,
                 ]
             )
@@ -268,7 +305,7 @@ class TradeModel:
         return int(self._distinct[roads][1][state])
 
     def reach(self, row: int) -> frozenset[str]:
-        """The places the junta reaches by road on change day ``row``."""
+        """The places the incumbent reaches by road on change day ``row``."""
         if row not in self._reach:
             sides = {
                 p: self.side_ids[s] if s >= 0 else "unknown"
@@ -281,22 +318,22 @@ class TradeModel:
                 graph.remove_edges_from(
                     [seg for seg, is_cut in zip(self.log.segments, cut, strict=True) if is_cut]
                 )
-            self._reach[row] = junta_reach(graph, sides, self.origin, incumbent=self.incumbent)
+            self._reach[row] = incumbent_reach(graph, sides, self.origin, incumbent=self.incumbent)
         return self._reach[row]
 
     def gate_reach(self, rows: np.ndarray) -> np.ndarray:
-        """Whether the junta reaches each gate (columns) on each change day in ``rows``.
+        """Whether the incumbent reaches each gate (columns) on each change day in ``rows``.
 
-        A gate on no route is reached exactly when the junta holds it.
+        A gate on no route is reached exactly when the incumbent holds it.
         """
         self.check_origin()
         out = np.zeros((len(rows), len(self.gate_ids)), dtype=bool)
         on_route = np.array([g in self.graph for g in self.gate_ids], dtype=bool)
-        junta_held = self._holder_side[rows][:, self._gate_cols] == self._incumbent
+        incumbent_held = self._holder_side[rows][:, self._gate_cols] == self._incumbent
         for i, row in enumerate(rows):
             reached = self.reach(int(row))
             out[i] = [g in reached for g in self.gate_ids]
-        return np.where(on_route, out, junta_held)
+        return np.where(on_route, out, incumbent_held)
 
     # -- the shares
     def _counts(
@@ -309,8 +346,10 @@ class TradeModel:
             return counts
         assert reached is not None
         others = bool(query.sides - {self.incumbent})
-        junta_asked = self.incumbent in query.sides
-        return np.where(side == self._incumbent, np.where(reached, junta_asked, others), counts)
+        incumbent_asked = self.incumbent in query.sides
+        return np.where(
+            side == self._incumbent, np.where(reached, incumbent_asked, others), counts
+        )
 
     def shares(self, states: np.ndarray, query: Query, chosen: ChosenPeriod) -> Shares:
         """The share for each distinct state in ``states`` under one reference period."""
@@ -337,7 +376,7 @@ class TradeModel:
         status = self.log.status[log_rows]
         partner = self.log.partner[log_rows]
         has_partner = partner != ""
-        partner_side = self._partner_side[log_rows]
+        partner_side = self._partner_side[rows]
         holder_side = self._holder_side[rows][:, self._gate_cols]
         reached = self.gate_reach(rows) if roads else None
         basis = "held" if query.basis == "flow" else query.basis
@@ -366,9 +405,10 @@ class TradeModel:
         )
         posts = [str(p) for p in values.index]
         post_of = self.gates["post"]
-        junta = float(self.incumbent in query.sides)  # posts off the map, and the residual
+        # posts off the map, and the residual, count as the incumbent's
+        incumbent = float(self.incumbent in query.sides)
         n = len(rows)
-        frac = np.full((n, len(posts)), junta)
+        frac = np.full((n, len(posts)), incumbent)
         every = frac.copy()
         some = frac.copy()
         closer = self.log.closed_by[log_rows]
@@ -389,10 +429,11 @@ class TradeModel:
         numerator = frac @ value_arr
         if basket.within_residual:
             numerator = (
-                numerator + (basket.residual - sum(e.central for e in basket.estimates)) * junta
+                numerator
+                + (basket.residual - sum(e.central for e in basket.estimates)) * incumbent
             )
-        low = _bound(basket, posts, every, junta, lowest=True)
-        high = _bound(basket, posts, some, junta, lowest=False)
+        low = _bound(basket, posts, every, incumbent, lowest=True)
+        high = _bound(basket, posts, some, incumbent, lowest=False)
         by_closer = (closed_frac @ value_arr) / denominator  # closers × states
         closed_points = by_closer.sum(axis=0)
 
@@ -532,7 +573,7 @@ class TradeModel:
 
 
 def _bound(
-    basket: Basket, posts: list[str], flags: np.ndarray, junta: float, *, lowest: bool
+    basket: Basket, posts: list[str], flags: np.ndarray, incumbent: float, *, lowest: bool
 ) -> np.ndarray:
     """The share with each post counted by ``flags`` (states × posts), at the bound's extreme.
 
@@ -545,7 +586,7 @@ def _bound(
     position = {p: j for j, p in enumerate(posts)}
     named_cols = [position[str(p)] for p in named.index]
     numerator = flags[:, named_cols] @ named.to_numpy(dtype=float)
-    reference = junta if basket.within_residual else 0.5
+    reference = incumbent if basket.within_residual else 0.5
     n = flags.shape[0]
     chosen = np.zeros((n, len(basket.estimates)))
     est_flags = np.zeros((n, len(basket.estimates)))
@@ -563,7 +604,7 @@ def _bound(
         total = np.minimum(total, basket.residual)
     numerator = numerator + (chosen * est_flags).sum(axis=1)
     if basket.within_residual:
-        numerator = numerator + (basket.residual - total) * junta
+        numerator = numerator + (basket.residual - total) * incumbent
         denominator = float(named.sum()) + basket.residual
         return numerator / denominator if denominator > 0 else np.full(n, np.nan)
     denominators = float(named.sum()) + total

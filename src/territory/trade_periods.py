@@ -2,7 +2,7 @@
 
 ``border_trade.csv`` gives each post's trade for published periods that differ
 in length and coverage: full fiscal years, the first months of a fiscal year,
-China posts only.  :class:`TradeBook` arranges the rows by period and post and
+the posts of one neighbour only.  :class:`TradeBook` arranges the rows by period and post and
 picks the *reference period* that :func:`territory.trade_share` weighs posts
 by (see :meth:`TradeBook.default` for the rule).  Values are never rescaled
 to another period's length.
@@ -171,7 +171,7 @@ class TradeBook:
     """``border_trade.csv`` arranged by period and post.
 
     Posts are counted per denominator *scope*: ``country=None`` for all
-    borders, or a partner ISO3 code (``"CHN"``).
+    borders, or a partner ISO3 code (``"THA"``).
     """
 
     def __init__(self, dataset: Dataset) -> None:

@@ -12,13 +12,13 @@ Which places bear area
     Only places of kind ``town``, ``township_seat``, ``base`` and ``outpost``
     (:data:`AREA_KINDS`) that lie inside the study area, or within
     :data:`OUTLINE_TOLERANCE_M` (2 km) of its outline: an outline drawn at
-    1:10m scale can miss a border town by a few hundred metres (in the Shan
-    data, Pangsang and Mong Ko).  Their cells are still clipped to the outline.  Crossings and trade
+    1:10m scale can miss a border town by a few hundred metres (two towns
+    of the embedded data).  Their cells are still clipped to the outline.  Crossings and trade
     zones are points only: a gate sits on the border a few kilometres from its
     town, so giving it a cell would move a slice of the town's ground each time
     the gate changed hands, and the area series would jump for reasons that
-    have nothing to do with ground.  Places outside the study area (Mandalay,
-    Mogok, posts in Kachin State) are points only too.
+    have nothing to do with ground.  Places outside the study area (a road
+    origin, posts across an internal border) are points only too.
 Places at one spot
     When several area-bearing places lie within :data:`SAME_SPOT_M` metres of
     each other, one of them bears the zone: a ``township_seat`` before a

@@ -38,7 +38,7 @@ __all__ = ["CHART_DPI", "area_chart", "save_chart", "trade_caption", "trade_shar
 CHART_DPI = 200
 _SIZE = (9.0, 5.0)
 #: Label of the trade share's range band.
-BAND_LABEL = "range: low (gates cut by the junta) – high (all held gates count)"
+BAND_LABEL = "range: low (gates cut by the incumbent) – high (all held gates count)"
 
 
 def _plain(text: str) -> str:
@@ -189,14 +189,14 @@ def area_chart(
     the caption gives the data credits' short form, the model and the as-of
     date unless ``caption`` is given.
     """
-    from territory.export.static import SIDE_COLOURS
+    from territory.export.palette import side_colours
 
     ds = tl.dataset
     first = ds.baseline_date if start is None else start
     last = tl.as_of if end is None else end
     table = tl.series(first, last, by=by)
     table = table.loc[:, (table > 0).any()]
-    colours = actor_colours(ds.actors) if by == "actor" else dict(SIDE_COLOURS)
+    colours = actor_colours(ds.actors) if by == "actor" else side_colours(ds.sides)
     order = [c for c in colours if c in table.columns] + [
         c for c in table.columns if c not in colours
     ]

@@ -3,7 +3,7 @@
 :func:`control_map` draws one date: control polygons coloured by actor with a
 legend, contested zones in a distinct (dashed, darkened) style, crossings as
 markers whose popups give the holder, since when, the trade value and
-whether the junta can reach them, places with popups, the events of the last
+whether the incumbent can reach them, places with popups, the events of the last
 N days with their sources, and a title with the date and the trade share.
 
 :func:`control_map_from_frames` is the core: it takes plain GeoDataFrames,
@@ -352,8 +352,9 @@ def control_map_from_frames(
 def map_title(tl: ControlTimeline, date: pd.Timestamp, *, origin: str | None = None) -> str:
     """The title of a control map: the date and, when available, the trade share.
 
-    The share is ``territory.trade_share(tl, date)`` (the first side after the
-    incumbent, "held" basis, all border trade), its low–high range first; ``origin`` is the road
+    The share is ``territory.trade_share(tl, date)`` (every side but the
+    incumbent: the trade out of its hands; "held" basis, all border trade),
+    its low–high range first; ``origin`` is the road
     origin passed to it (default: the trade module's).  When the trade module is
     missing the title gives only the date; when the share cannot be computed
     the title says so rather than showing a number.
@@ -371,10 +372,11 @@ def map_title(tl: ControlTimeline, date: pd.Timestamp, *, origin: str | None = N
     value, low, high = (getattr(share, k, None) for k in ("value", "low", "high"))
     if value is None or low is None or high is None or pd.isna([value, low, high]).any():
         return f"{title} · trade share unavailable"
-    sides = tl.dataset.sides
-    side_label = sides.label(sides.others[0])
     # the range leads, then the central value and the rule that picks it
-    text = f"{title} · border trade through crossings held by {side_label}: {share.range_text}"
+    text = (
+        f"{title} · border trade through crossings {tl.dataset.sides.out_of_hands}: "
+        f"{share.range_text}"
+    )
     period = getattr(share, "reference_period", None)
     label = getattr(period, "label", None) or (period if isinstance(period, str) else None)
     if label:
@@ -428,8 +430,8 @@ def control_map(
         Simplify polygons by this many metres (shared edges stay shared);
         0 keeps full detail.
     origin : str, optional
-        The place the junta's roads start from, for the crossings' reach and
-        the trade share (default: the trade module's, ``"mandalay"``).
+        The place the incumbent's roads start from, for the crossings' reach and
+        the trade share (default: the dataset's ``origin``).
 
     Returns
     -------

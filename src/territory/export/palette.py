@@ -39,10 +39,12 @@ __all__ = [
     "FILL_OPACITY",
     "HATCH_CSS",
     "HATCH_PATTERN_ID",
+    "INCUMBENT_COLOUR",
     "LOW_CONFIDENCE_OPACITY",
     "MIN_CVD_DISTANCE",
     "MIN_CVD_DISTANCE_WEB",
     "NO_DATA_COLOUR",
+    "OTHER_SIDE_COLOURS",
     "RESERVED_HOLDERS",
     "UNASSESSED",
     "UNASSESSED_COLOUR",
@@ -50,6 +52,7 @@ __all__ = [
     "actor_colours",
     "colour_of",
     "hex_to_rgb",
+    "side_colours",
 ]
 
 #: Reserved holder: the data does not say who holds this ground.
@@ -140,6 +143,25 @@ def actor_colours(actors: pd.DataFrame) -> dict[str, str]:
                 colours[str(actor)] = colour.lower()
     colours.setdefault(UNASSESSED, UNASSESSED_COLOUR)
     colours.setdefault(CONTESTED, CONTESTED_FILL)
+    return colours
+
+
+#: The incumbent side's colour on maps and charts by side; the other sides take
+#: :data:`OTHER_SIDE_COLOURS` in vocabulary order (Okabe-Ito, colour-blind safe).
+INCUMBENT_COLOUR = "#4d4d33"
+OTHER_SIDE_COLOURS = ("#d55e00", "#0072b2", "#009e73", "#cc79a7", "#e69f00", "#56b4e9")
+
+
+def side_colours(sides: Any) -> dict[str, str]:
+    """Side id → ``#rrggbb`` for a side vocabulary (``Dataset.sides``).
+
+    >>> from territory.sides import SideVocabulary
+    >>> side_colours(SideVocabulary(("gov", "rebels", "neutral"), "gov"))
+    {'gov': '#4d4d33', 'rebels': '#d55e00', 'neutral': '#0072b2'}
+    """
+    colours = {sides.incumbent: INCUMBENT_COLOUR}
+    for i, side in enumerate(sides.others):
+        colours[side] = OTHER_SIDE_COLOURS[i % len(OTHER_SIDE_COLOURS)]
     return colours
 
 

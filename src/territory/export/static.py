@@ -49,6 +49,7 @@ from territory.export.palette import (
     actor_colours,
     colour_of,
     reserved_key,
+    side_colours,
 )
 
 if TYPE_CHECKING:
@@ -73,7 +74,6 @@ _MAX_LABEL_GAP_PX = 12.0
 #: Longer place names are shortened with "…" on the print map.
 _LABEL_LIMIT = 32
 GATE_KINDS = ("crossing", "trade_zone")
-SIDE_COLOURS = {"junta": "#4d4d33", "resistance": "#d55e00", "neutral": "#0072b2"}
 
 Format = Literal["png", "svg", "pdf"]
 _MAGIC = {"png": b"\x89PNG", "pdf": b"%PDF"}
@@ -314,7 +314,7 @@ def static_map(
     crs = ds.equal_area_crs  # the study area's own equal-area projection
     control = tl.at(day, by=by, level=level).to_crs(crs)
     key = by if by in control.columns else "actor"
-    colours = actor_colours(ds.actors) if key == "actor" else {**SIDE_COLOURS}
+    colours = actor_colours(ds.actors) if key == "actor" else side_colours(ds.sides)
     names = ds.actors["name"].to_dict() if key == "actor" else {}
     intervals = tl.intervals().iloc[tl.active_intervals([day])[0]]
     contested = intervals[intervals["status"] == "contested"].to_crs(crs)
