@@ -886,10 +886,15 @@ def test_the_chart_leads_with_the_band_and_names_period_and_source(
     from territory.demo import trade_chart
     from territory.export.charts import trade_caption
 
-    series = trade_share_series(tl, "2023-04-01", "2023-12-31", freq="W")
+    one_side = trade_share_series(tl, "2023-04-01", "2023-12-31", freq="W", side="resistance")
+    assert "(side: Resistance)." in trade_caption(tl, one_side)  # by the dataset's label
+    series = trade_share_series(tl, "2023-04-01", "2023-12-31", freq="W")  # the default
     caption = trade_caption(tl, series)
     assert caption.startswith("The band is the estimate (low–high)")
-    assert "(side: Resistance)." in caption  # the side by the dataset's label
+    assert (
+        "(sides: Resistance + Neutral or ceasefire, out of the hands of Junta (SAC) and allies)."
+        in caption
+    )
     assert "Reference period of the trade weights: FY2022-23 (trade: synthetic)" in caption
     assert "model: " in caption.splitlines()[-1]
     with pytest.warns(DeprecationWarning, match="trade_caption"):

@@ -109,10 +109,16 @@ def trade_caption(tl: ControlTimeline | None, series: pd.DataFrame) -> str:
     definition = series.attrs.get("definition")
     if definition:
         head += f" {definition[0].upper()}{definition[1:]}"
-        sides = series.attrs.get("sides") or ()
-        if sides:
-            label = tl.dataset.sides.label if tl is not None else str
-            head += f" (side: {' + '.join(label(s) for s in sides)})"
+        sides = list(series.attrs.get("sides") or ())
+        if sides and tl is None:
+            head += f" (side: {' + '.join(sides)})"
+        elif sides and tl is not None:
+            vocabulary = tl.dataset.sides
+            sides.sort(key=lambda s: vocabulary.ids.index(s) if s in vocabulary.ids else 99)
+            named = " + ".join(vocabulary.label(s) for s in sides)
+            if set(sides) == set(vocabulary.others) and len(sides) > 1:
+                named += f", {vocabulary.out_of_hands}"
+            head += f" ({'side' if len(sides) == 1 else 'sides'}: {named})"
         head += "."
     column = series.get("reference_period", pd.Series(dtype=object))
     labels = [str(p) for p in dict.fromkeys(column.dropna()) if str(p)]
