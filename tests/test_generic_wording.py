@@ -80,10 +80,6 @@ ALLOWED: list[tuple[str, str, str, str]] = [
         ("export/credits.py", word, "", "the credit lines of the township layers' sources")
         for word in ("myanmar", "mimu")
     ],
-    *[
-        ("claims.py", word, "", "the embedded sources' publication spellings and party outlets")
-        for word in ("shan", "myanmar", "thailand", "junta", "sac")
-    ],
 ]
 
 

@@ -26,7 +26,7 @@ import logging
 import re
 import warnings
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from territory.claims import check_claims
+from territory.claims import PartyOutlet, check_claims, parse_source_rules
 from territory.crs import WGS84, check_equal_area, study_area_crs
 from territory.errors import DataError, DataProblem, Severity
 from territory.schema import HOLDER_CHANGING_KINDS, SPECS, Column, TableSpec
@@ -138,6 +138,13 @@ class Dataset:
     claims : pandas.DataFrame or None
         ``claims.csv``, one row per source per claim (empty when the dataset
         has none); see :mod:`territory.claims`.
+    publication_aliases : dict of str to str
+        dataset.json ``publication_aliases``: spellings of one publication
+        (lower-cased) to its name, for :func:`territory.claims.publication_of`;
+        empty when the dataset lists none.
+    party_outlets : tuple of PartyOutlet
+        dataset.json ``party_outlets``: the patterns that mark a source as a
+        party's, for :func:`territory.claims.party_of`; empty when none.
     """
 
     name: str
@@ -166,6 +173,8 @@ class Dataset:
     sides: SideVocabulary = SHAN_SIDES
     #: ``events/actor_sides.csv``: sides over time (empty or None: actors.csv's sides).
     actor_sides: pd.DataFrame | None = None
+    publication_aliases: dict[str, str] = field(default_factory=dict)
+    party_outlets: tuple[PartyOutlet, ...] = ()
 
     def side_history(self, actor_ids: Sequence[str] | None = None) -> SideHistory:
         """Which side each actor is on, day by day (see :mod:`territory.sides`).
@@ -444,6 +453,9 @@ class _Loader:
             actors = tables["actors"].set_index("id", drop=False).rename_axis(None)
             self.check_actors(actors)
         actor_ids = actors.index if actors is not None else None
+        aliases, outlets = (
+            self.source_rules(meta_path, actor_ids) if meta is not None else ({}, ())
+        )
         self.check_references(tables, place_ids, actor_ids)
         if tables["baseline"] is not None and place_ids is not None:
             self.check_baseline(tables["baseline"], place_ids)
@@ -508,6 +520,8 @@ class _Loader:
             claims=tables["claims"],
             townships=townships,
             attributions=self.attributions(meta_path),
+            publication_aliases=aliases,
+            party_outlets=outlets,
         )
 
     def townships(self, population: pd.DataFrame) -> gpd.GeoDataFrame | None:
@@ -681,6 +695,18 @@ class _Loader:
             self.problem(path, None, "attributions", f"{value!r}; expected a list of credit lines")
             return ()
         return tuple(value)
+
+    def source_rules(
+        self, path: Path, actor_ids: pd.Index | None
+    ) -> tuple[dict[str, str], tuple[PartyOutlet, ...]]:
+        """``publication_aliases`` and ``party_outlets`` of dataset.json (already parsed)."""
+        meta = json.loads(path.read_text(encoding="utf-8"))
+        aliases, outlets, problems = parse_source_rules(
+            meta.get("publication_aliases"), meta.get("party_outlets"), actor_ids
+        )
+        for key, message in problems:
+            self.problem(path, None, key, message)
+        return aliases, outlets
 
     def projection(self, path: Path) -> str | None:
         """``equal_area_crs`` of dataset.json (already parsed), checked; None when absent."""
