@@ -137,51 +137,6 @@ def test_the_datasets_outlets_mark_the_party_rows_of_claims_csv(shan: territory.
     assert same / len(rows) > 0.97 and same > bare
 
 
-def test_a_dataset_without_source_rules_merges_nothing() -> None:
-    vellmark = territory.load_dataset(embedded_data_path().parent / "examples" / "vellmark")
-    assert vellmark.publication_aliases == {} and vellmark.party_outlets == ()
-    assert party_of("NNN-MNA (junta Information Team), 2023-11-04") == "independent"
-    assert publication_of("Shan Herald/BNI, 2024-03") == "Shan Herald/BNI"
-    assert party_of("MRTV, 2024-01-01", vellmark.party_outlets) == "independent"
-
-
-@pytest.mark.parametrize(
-    ("key", "value", "message"),
-    [
-        (
-            "party_outlets",
-            [{"pattern": "mrtv(", "party": "SAC"}],
-            "not a valid regular expression",
-        ),
-        ("party_outlets", [{"pattern": "mrtv", "party": "NOBODY"}], "'NOBODY' is not an actor id"),
-        ("party_outlets", {"pattern": "mrtv"}, "expected a list"),
-        ("publication_aliases", {"shan": 3}, "3 is not a publication name"),
-        ("publication_aliases", ["shan"], "expected {"),
-    ],
-)
-def test_bad_source_rules_in_dataset_json_are_listed_problems(
-    tmp_path, key: str, value: object, message: str
-) -> None:
-    import json
-    import shutil
-
-    from territory.dataset import validate
-
-    copy = tmp_path / "data"
-    shutil.copytree(embedded_data_path(), copy)
-    meta_path = copy / "dataset.json"
-    meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    meta[key] = value
-    meta_path.write_text(json.dumps(meta), encoding="utf-8")
-    problems = [str(p) for p in validate(copy)]
-    assert [p for p in problems if p.startswith(f"{meta_path}, column {key!r}: ")] == [
-        p for p in problems if message in p
-    ]
-    assert any(message in p for p in problems), problems
-    with pytest.raises(territory.DataError, match=key):
-        territory.load_dataset(copy)
-
-
 def test_disputed_claim_shows_apart_from_assessed_holder(shan: territory.Dataset) -> None:
     table = corroboration(shan.events, shan.claims)
     assert table["disputed"].any()

@@ -1,8 +1,10 @@
-"""The demo's story: dataset.json's headline_dates, headline_map_date and rollup_region.
+"""dataset.json's optional keys for the embedded data's story (issue 15).
 
-The embedded dataset's are read back against dataset.json parsed by hand; a
-dataset that names none (examples/vellmark) gets the generic story; bad values
-are problems that name dataset.json and the key.
+``headline_dates``, ``headline_map_date`` and ``rollup_region`` (territory.demo),
+``publication_aliases`` and ``party_outlets`` (territory.claims).  The embedded
+dataset's are read back against dataset.json parsed by hand; a dataset that
+names none (examples/vellmark) gets no aliases, no party outlets and the
+generic story; bad values are problems that name dataset.json and the key.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import pandas as pd
 import pytest
 
 import territory
+from territory.claims import party_of, publication_of
 from territory.dataset import embedded_data_path, validate
 from territory.demo import headline_dates, render_ground
 from territory.rollup import township_rollup
@@ -60,6 +63,14 @@ def test_a_dataset_without_them_gets_the_generic_story() -> None:
     ]
 
 
+def test_a_dataset_without_source_rules_merges_nothing() -> None:
+    vellmark = territory.load_dataset(VELLMARK)
+    assert vellmark.publication_aliases == {} and vellmark.party_outlets == ()
+    assert party_of("NNN-MNA (junta Information Team), 2023-11-04") == "independent"
+    assert party_of("MRTV, 2024-01-01", vellmark.party_outlets) == "independent"
+    assert publication_of("Shan Herald/BNI, 2024-03") == "Shan Herald/BNI"
+
+
 def test_the_rollup_region_picks_the_townships_counted(shan: territory.Dataset) -> None:
     # the embedded township layer: 55 Shan townships and 6 of Mandalay Region
     regions = shan.townships["ST"].value_counts().to_dict()
@@ -88,6 +99,15 @@ def test_the_rollup_region_picks_the_townships_counted(shan: territory.Dataset) 
         ("headline_map_date", "2023-01-01", "'2023-01-01' is not a day from baseline_date"),
         ("rollup_region", "Kachin", "'Kachin' is not a region of boundaries/townships.geojson"),
         ("rollup_region", 7, "expected a region name"),
+        (
+            "party_outlets",
+            [{"pattern": "mrtv(", "party": "SAC"}],
+            "not a valid regular expression",
+        ),
+        ("party_outlets", [{"pattern": "mrtv", "party": "NOBODY"}], "'NOBODY' is not an actor id"),
+        ("party_outlets", {"pattern": "mrtv"}, "expected a list"),
+        ("publication_aliases", {"shan": 3}, "3 is not a publication name"),
+        ("publication_aliases", ["shan"], "expected {"),
     ],
 )
 def test_bad_values_are_problems_naming_the_file_and_key(
