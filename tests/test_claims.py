@@ -12,6 +12,7 @@ from territory.claims import (
     claimed_vs_assessed,
     corroboration,
     filter_events,
+    party_of,
     publication_of,
 )
 from territory.dataset import embedded_data_path
@@ -109,8 +110,31 @@ def test_filter_keeps_ceasefires_and_rejects_unknown_levels() -> None:
         ("WION (TNLA and junta spokesmen via AFP), 2024-01-12", "WION"),
     ],
 )
-def test_publication_names(source: str, publication: str) -> None:
-    assert publication_of(source) == publication
+def test_publication_names(shan: territory.Dataset, source: str, publication: str) -> None:
+    assert publication_of(source, shan.publication_aliases) == publication
+
+
+def _claims_rows() -> list[dict[str, str]]:
+    path = embedded_data_path() / "events" / "claims.csv"
+    with path.open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_the_datasets_outlets_mark_the_party_rows_of_claims_csv(shan: territory.Dataset) -> None:
+    # Oracle: the party column of claims.csv, filled by hand.  Every source the
+    # outlets mark is a row the file gives to that party; and the outlets find
+    # most of the file's junta rows (the rest name a spokesman or a ministry).
+    rows = _claims_rows()
+    marked = [r for r in rows if party_of(r["source"], shan.party_outlets) != "independent"]
+    assert marked and all(r["party"] == "SAC" for r in marked)
+    junta_rows = [r for r in rows if r["party"] == "SAC"]
+    assert len(marked) / len(junta_rows) > 0.6
+    # the same spellings merged, as the publication column merges them
+    same = sum(
+        publication_of(r["source"], shan.publication_aliases) == r["publication"] for r in rows
+    )
+    bare = sum(publication_of(r["source"]) == r["publication"] for r in rows)
+    assert same / len(rows) > 0.97 and same > bare
 
 
 def test_disputed_claim_shows_apart_from_assessed_holder(shan: territory.Dataset) -> None:

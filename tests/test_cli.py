@@ -24,7 +24,6 @@ from click.testing import CliRunner
 
 from shared_files import mimu_townships
 from territory.cli import main, parse_date
-from territory.demo import HEADLINE_DATES
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "bring_your_own.py"
@@ -135,13 +134,6 @@ def test_parse_date_refuses_anything_else(text: str) -> None:
 
     with pytest.raises(click.BadParameter, match="YYYY-MM-DD"):
         parse_date(text)
-
-
-def test_headline_dates_are_in_order() -> None:
-    days = [pd.Timestamp(d) for d, _ in HEADLINE_DATES if d is not None]
-    assert days == sorted(days)
-    assert days[0] == pd.Timestamp("2023-10-26")  # the eve of Operation 1027 (27 Oct 2023)
-    assert HEADLINE_DATES[-1][0] is None  # the as-of date
 
 
 @pytest.mark.parametrize(

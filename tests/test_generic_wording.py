@@ -65,10 +65,6 @@ ALLOWED: list[tuple[str, str, str, str]] = [
     ("cli_analysis.py", "china", "china_border", "the alias, in --denominator's help"),
     ("cli_analysis.py", "chn", "border:CHN", "the alias, in --denominator's help"),
     *[
-        ("demo.py", word, "", "HEADLINE_DATES: the embedded data's dates, sourced; its region")
-        for word in ("shan", "china", "kunming", "mndaa", "lashio", "junta", "thailand")
-    ],
-    *[
         ("coverage.py", word, "", "checks the embedded data against the shared gazetteers")
         for word in ("shan", "myanmar", "mimu")
     ],
@@ -79,10 +75,6 @@ ALLOWED: list[tuple[str, str, str, str]] = [
     *[
         ("export/credits.py", word, "", "the credit lines of the township layers' sources")
         for word in ("myanmar", "mimu")
-    ],
-    *[
-        ("claims.py", word, "", "the embedded sources' publication spellings and party outlets")
-        for word in ("shan", "myanmar", "thailand", "junta", "sac")
     ],
 ]
 

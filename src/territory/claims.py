@@ -23,12 +23,19 @@ From the claims each event gets
 the latest claim about each place beside the holder the log assesses, the way
 ISW draws claimed and assessed control as separate layers.
 
+:func:`publication_of` and :func:`party_of` help fill the ``publication`` and
+``party`` columns from a ``source`` cell.  What they know of a conflict's
+outlets comes from the dataset (dataset.json ``publication_aliases`` and
+``party_outlets``, read by :func:`parse_source_rules`): without them, no two
+spellings are merged and every source is independent.
+
 Examples
 --------
 >>> publication_of("AFP via The Star, 2024-08-03")
 'AFP'
->>> party_of("NNN-MNA (junta Information Team), 2023-11-04")
-'SAC'
+>>> outlets = parse_source_rules(None, [{"pattern": "state radio", "party": "GOV"}], None)[1]
+>>> party_of("State Radio bulletin, 2024-08-04", outlets)
+'GOV'
 >>> at_least("single", "party-only")
 True
 """
@@ -36,7 +43,8 @@ True
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any, Literal
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -51,6 +59,7 @@ if TYPE_CHECKING:
 __all__ = [
     "CORROBORATION_LEVELS",
     "Corroboration",
+    "PartyOutlet",
     "annotate",
     "at_least",
     "check_claims",
@@ -58,6 +67,7 @@ __all__ = [
     "corroboration",
     "date_spread",
     "filter_events",
+    "parse_source_rules",
     "party_of",
     "publication_of",
 ]
@@ -67,65 +77,150 @@ Corroboration = Literal["none", "party-only", "single", "independent-multiple"]
 CORROBORATION_LEVELS: tuple[str, ...] = ("none", "party-only", "single", "independent-multiple")
 INDEPENDENT = "independent"
 
-# Spellings of one publication that sources use; the key is matched case-insensitively.
-_SAME_PUBLICATION = {
-    "shan herald (shan)": "Shan Herald",
-    "shan herald/bni": "Shan Herald",
-    "bni (shan herald)": "Shan Herald",
-    "bni (shan)": "Shan Herald",
-    "shan": "Shan Herald",
-    "thanlwin times": "Than Lwin Times",
-    "pantaing": "Pan Taing",
-    "eleven myanmar": "Eleven Media",
-    "nation thailand (eleven media)": "Eleven Media",
-}
-# Publications (or the words that mark a relayed statement) that speak for a party.
-_PARTY_MARKERS = (
-    (
-        re.compile(
-            r"junta (statement|information)|reposting junta|nnn-mna|sacministry"
-            r"|global new light|mrtv|myawady",
-            re.I,
-        ),
-        "SAC",
-    ),
-)
+
+class PartyOutlet(NamedTuple):
+    """A pattern that marks a source as speaking for a party (dataset.json ``party_outlets``).
+
+    ``pattern`` is searched in the whole source string, case-insensitively:
+    an outlet's name, or the words that mark a relayed statement.
+    """
+
+    pattern: re.Pattern[str]
+    party: str
+    note: str = ""
 
 
-def publication_of(source: str) -> str:
+def publication_of(source: str, aliases: Mapping[str, str] | None = None) -> str:
     """The publication a source string names, without its date or relaying outlet.
 
     A wire story carried by another outlet (``AFP via The Star``) is the
     wire's; a parenthesis that names a statement is kept out of the name.
 
+    Parameters
+    ----------
+    source : str
+        A ``source`` cell: publication and date.
+    aliases : mapping of str to str, optional
+        Spellings of one publication, lower-cased, to the name to use
+        (``Dataset.publication_aliases``, from dataset.json
+        ``publication_aliases``); none by default.
+
     Examples
     --------
-    >>> publication_of("Shan Herald (SHAN), 2025-11")
-    'Shan Herald'
     >>> publication_of("Nation Thailand (junta statement), 2025-07-07")
     'Nation Thailand'
+    >>> publication_of("Shan Herald/BNI, 2024-03")
+    'Shan Herald/BNI'
+    >>> import territory
+    >>> publication_of("Shan Herald/BNI, 2024-03", territory.load_shan().publication_aliases)
+    'Shan Herald'
     """
+    same = aliases or {}
     text = re.split(r",\s*(?=\d{4}|stored|undated)", source.strip())[0].strip()
     text = re.sub(r"\s*\((stored copy undated|undated)\)", "", text)
-    if text.lower() in _SAME_PUBLICATION:
-        return _SAME_PUBLICATION[text.lower()]
+    if text.lower() in same:
+        return same[text.lower()]
     text = re.sub(r"\s*\(.*\)\s*$", "", text).strip()
     text = re.split(r"\s+via\s+", text)[0]
-    return _SAME_PUBLICATION.get(text.lower(), text)
+    return same.get(text.lower(), text)
 
 
-def party_of(source: str) -> str:
+def party_of(source: str, outlets: Iterable[PartyOutlet] | None = None) -> str:
     """``independent``, or the actor id of the party a source speaks for.
+
+    Parameters
+    ----------
+    source : str
+        A ``source`` cell.
+    outlets : iterable of PartyOutlet, optional
+        ``Dataset.party_outlets`` (dataset.json ``party_outlets``); the first
+        whose pattern the source matches names the party.  None by default,
+        so that every source is ``independent``.
 
     Examples
     --------
     >>> party_of("The Irrawaddy, 2024-08-01")
     'independent'
+    >>> import territory
+    >>> party_of("NNN-MNA (junta Information Team), 2023-11-04",
+    ...          territory.load_shan().party_outlets)
+    'SAC'
     """
-    for pattern, actor in _PARTY_MARKERS:
+    for pattern, actor, _ in outlets or ():
         if pattern.search(source):
             return actor
     return INDEPENDENT
+
+
+def parse_source_rules(
+    aliases: Any, outlets: Any, actor_ids: Iterable[str] | None
+) -> tuple[dict[str, str], tuple[PartyOutlet, ...], list[tuple[str, str]]]:
+    """dataset.json's ``publication_aliases`` and ``party_outlets``, checked.
+
+    Returns the aliases (keys lower-cased), the outlets, and the problems as
+    (key, message) pairs.  None (the key absent) gives no alias, no outlet.
+    ``actor_ids`` None skips the check that each party is a known actor.
+
+    Examples
+    --------
+    >>> aliases, outlets, problems = parse_source_rules(
+    ...     {"The Gazette": "Gazette"}, [{"pattern": "state radio", "party": "GOV"}], ["GOV"])
+    >>> aliases, outlets[0].party, problems
+    ({'the gazette': 'Gazette'}, 'GOV', [])
+    >>> problems = parse_source_rules(None, [{"pattern": "(", "party": "REB"}], ["GOV"])[2]
+    >>> for key, message in problems:
+    ...     print(key, message.split(" (")[0])
+    party_outlets entry 1: pattern '(' is not a valid regular expression
+    party_outlets entry 1: party 'REB' is not an actor id of actors.csv
+    """
+    problems: list[tuple[str, str]] = []
+    same: dict[str, str] = {}
+    if aliases is not None:
+        if not isinstance(aliases, dict):
+            problems.append(
+                ("publication_aliases", f'{aliases!r}; expected {{"<spelling>": "<name>"}}')
+            )
+        else:
+            for spelling, name in aliases.items():
+                if not isinstance(name, str) or not name.strip():
+                    problems.append(
+                        (
+                            "publication_aliases",
+                            f"{spelling!r}: {name!r} is not a publication name",
+                        )
+                    )
+                else:
+                    same[spelling.strip().lower()] = name.strip()
+    found: list[PartyOutlet] = []
+    if outlets is not None and not isinstance(outlets, list):
+        problems.append(
+            ("party_outlets", f'{outlets!r}; expected a list of {{"pattern": ..., "party": ...}}')
+        )
+        outlets = []
+    known = None if actor_ids is None else set(map(str, actor_ids))
+    for number, entry in enumerate(outlets or [], start=1):
+        where = f"entry {number}"
+        if not isinstance(entry, dict) or not isinstance(entry.get("pattern"), str):
+            problems.append(("party_outlets", f'{where}: {entry!r}; expected {{"pattern": ...}}'))
+            continue
+        pattern, party = entry["pattern"], entry.get("party")
+        try:
+            compiled = re.compile(pattern, re.IGNORECASE)
+        except re.error as error:
+            problems.append(
+                (
+                    "party_outlets",
+                    f"{where}: pattern {pattern!r} is not a valid regular expression ({error})",
+                )
+            )
+            compiled = None
+        if not isinstance(party, str) or (known is not None and party not in known):
+            problems.append(
+                ("party_outlets", f"{where}: party {party!r} is not an actor id of actors.csv")
+            )
+        elif compiled is not None:
+            found.append(PartyOutlet(compiled, party, str(entry.get("note", ""))))
+    return same, tuple(found), problems
 
 
 def at_least(level: str, minimum: str) -> bool:

@@ -49,7 +49,6 @@ from territory.dataset import (
 )
 from territory.dates import date_grid, parse_day
 from territory.demo import (
-    HEADLINE_MAP_DATE,
     headline_dates,
     render_ground,
     save_map,
@@ -886,9 +885,7 @@ def demo(out: Path, origin: str | None, data: Path | None) -> None:
     ds = _load(data)
     tl = _timeline(ds)
     out.mkdir(parents=True, exist_ok=True)
-    map_day = pd.Timestamp(HEADLINE_MAP_DATE) if data is None else ds.as_of
-    if not ds.baseline_date <= map_day <= ds.as_of:
-        map_day = ds.as_of
+    map_day = ds.headline_map_date or ds.as_of  # dataset.json's, checked on load
     steps = _dates(ds, None, None, "W")
     series_box: dict[str, pd.DataFrame] = {}
 
@@ -940,7 +937,7 @@ def demo(out: Path, origin: str | None, data: Path | None) -> None:
     )
     if not len(ds.trade):
         click.echo(f"{ds.name}: no trade data (trade/border_trade.csv); trade share skipped")
-    for day, why in headline_dates(ds, embedded=data is None):
+    for day, why in headline_dates(ds):
         click.echo(f"== {why} ==")
         click.echo(render_summary(summarise(tl, day, origin=origin)))
         click.echo(render_ground(tl, day))

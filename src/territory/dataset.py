@@ -26,7 +26,7 @@ import logging
 import re
 import warnings
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -36,8 +36,9 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from territory.claims import check_claims
+from territory.claims import PartyOutlet, check_claims, parse_source_rules
 from territory.crs import WGS84, check_equal_area, study_area_crs
+from territory.demo import HeadlineDate, parse_headline
 from territory.errors import DataError, DataProblem, Severity
 from territory.schema import HOLDER_CHANGING_KINDS, SPECS, Column, TableSpec
 from territory.sides import RESERVED_SIDES, SHAN_SIDES, SideHistory, SideVocabulary, parse_sides
@@ -138,6 +139,23 @@ class Dataset:
     claims : pandas.DataFrame or None
         ``claims.csv``, one row per source per claim (empty when the dataset
         has none); see :mod:`territory.claims`.
+    publication_aliases : dict of str to str
+        dataset.json ``publication_aliases``: spellings of one publication
+        (lower-cased) to its name, for :func:`territory.claims.publication_of`;
+        empty when the dataset lists none.
+    party_outlets : tuple of PartyOutlet
+        dataset.json ``party_outlets``: the patterns that mark a source as a
+        party's, for :func:`territory.claims.party_of`; empty when none.
+    headline_dates : tuple of HeadlineDate
+        dataset.json ``headline_dates``: the days ``territory demo``
+        summarises, each with a label and its source; empty when none (the
+        demo then takes the baseline, the middle and the as-of date).
+    headline_map_date : pandas.Timestamp or None
+        dataset.json ``headline_map_date``: the day of the demo's static map
+        (None: the as-of date).
+    rollup_region : str or None
+        dataset.json ``rollup_region``: the region (township ``ST``) the
+        demo's township roll-up counts; None counts every township.
     """
 
     name: str
@@ -166,6 +184,11 @@ class Dataset:
     sides: SideVocabulary = SHAN_SIDES
     #: ``events/actor_sides.csv``: sides over time (empty or None: actors.csv's sides).
     actor_sides: pd.DataFrame | None = None
+    publication_aliases: dict[str, str] = field(default_factory=dict)
+    party_outlets: tuple[PartyOutlet, ...] = ()
+    headline_dates: tuple[HeadlineDate, ...] = ()
+    headline_map_date: pd.Timestamp | None = None
+    rollup_region: str | None = None
 
     def side_history(self, actor_ids: Sequence[str] | None = None) -> SideHistory:
         """Which side each actor is on, day by day (see :mod:`territory.sides`).
@@ -431,6 +454,7 @@ class _Loader:
         # Each cross-file check runs when the files it needs were read.
         baseline_date, as_of = (meta[1], meta[2]) if meta is not None else (None, None)
         projection = self.projection(meta_path) if meta is not None else None
+        headline = self.headline(meta_path, meta[1], meta[2]) if meta is not None else None
         state = shapes["state"]
         crs = projection or (study_area_crs(state) if state is not None else None)
         places = (
@@ -444,6 +468,9 @@ class _Loader:
             actors = tables["actors"].set_index("id", drop=False).rename_axis(None)
             self.check_actors(actors)
         actor_ids = actors.index if actors is not None else None
+        aliases, outlets = (
+            self.source_rules(meta_path, actor_ids) if meta is not None else ({}, ())
+        )
         self.check_references(tables, place_ids, actor_ids)
         if tables["baseline"] is not None and place_ids is not None:
             self.check_baseline(tables["baseline"], place_ids)
@@ -484,6 +511,16 @@ class _Loader:
             read["claims"], events["event_id"], actors.index, claims_file
         )
         townships = self.townships(read["population"])
+        region = headline[2] if headline is not None else None
+        regions = set(townships["ST"]) if townships is not None and "ST" in townships else None
+        if region is not None and regions is not None and region not in regions:
+            self.problem(
+                meta_path,
+                None,
+                "rollup_region",
+                f"{region!r} is not a region of {TOWNSHIPS_FILE}; expected one of "
+                f"{sorted(regions)}",
+            )
         return Dataset(
             name=name,
             path=self.root,
@@ -508,6 +545,11 @@ class _Loader:
             claims=tables["claims"],
             townships=townships,
             attributions=self.attributions(meta_path),
+            publication_aliases=aliases,
+            party_outlets=outlets,
+            headline_dates=headline[0] if headline is not None else (),
+            headline_map_date=headline[1] if headline is not None else None,
+            rollup_region=region,
         )
 
     def townships(self, population: pd.DataFrame) -> gpd.GeoDataFrame | None:
@@ -681,6 +723,28 @@ class _Loader:
             self.problem(path, None, "attributions", f"{value!r}; expected a list of credit lines")
             return ()
         return tuple(value)
+
+    def source_rules(
+        self, path: Path, actor_ids: pd.Index | None
+    ) -> tuple[dict[str, str], tuple[PartyOutlet, ...]]:
+        """``publication_aliases`` and ``party_outlets`` of dataset.json (already parsed)."""
+        meta = json.loads(path.read_text(encoding="utf-8"))
+        aliases, outlets, problems = parse_source_rules(
+            meta.get("publication_aliases"), meta.get("party_outlets"), actor_ids
+        )
+        for key, message in problems:
+            self.problem(path, None, key, message)
+        return aliases, outlets
+
+    def headline(
+        self, path: Path, baseline_date: pd.Timestamp, as_of: pd.Timestamp
+    ) -> tuple[tuple[HeadlineDate, ...], pd.Timestamp | None, str | None]:
+        """``headline_dates``, ``headline_map_date``, ``rollup_region`` of dataset.json."""
+        meta = json.loads(path.read_text(encoding="utf-8"))
+        dates, map_day, region, problems = parse_headline(meta, baseline_date, as_of)
+        for key, message in problems:
+            self.problem(path, None, key, message)
+        return dates, map_day, region
 
     def projection(self, path: Path) -> str | None:
         """``equal_area_crs`` of dataset.json (already parsed), checked; None when absent."""
