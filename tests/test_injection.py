@@ -120,6 +120,10 @@ def poisoned_copy(target: Path) -> dict[str, int]:
         path.write_text(json.dumps(document), encoding="utf-8")
     meta = json.loads((target / "dataset.json").read_text(encoding="utf-8"))
     meta["name"] = _plant(meta["name"])
+    if "rollup_region" in meta:  # planted as in the township layer, so that they still match
+        meta["rollup_region"] = _plant(meta["rollup_region"])
+    for headline in meta.get("headline_dates", []):
+        headline["label"] = _plant(headline["label"])
     (target / "dataset.json").write_text(json.dumps(meta), encoding="utf-8")
     return planted
 
