@@ -38,10 +38,10 @@ import shapely
 
 from territory.claims import PartyOutlet, check_claims, parse_source_rules
 from territory.crs import WGS84, check_equal_area, study_area_crs
-from territory.demo import HeadlineDate, parse_headline
 from territory.errors import DataError, DataProblem, Severity
 from territory.schema import HOLDER_CHANGING_KINDS, SPECS, Column, TableSpec
 from territory.sides import RESERVED_SIDES, SHAN_SIDES, SideHistory, SideVocabulary, parse_sides
+from territory.story import HeadlineDate, parse_headline
 from territory.townships import TOWNSHIPS_FILE, key_townships
 
 __all__ = [
