@@ -727,12 +727,12 @@ class ControlTimeline:
         geometry = self.townships.geometry.reindex(seats.index).to_numpy()
         return gpd.GeoDataFrame(frame, geometry=geometry, crs=WGS84)
 
-    def _interval_table(self) -> tuple[gpd.GeoDataFrame, np.ndarray, np.ndarray]:
-        """The zone intervals; for each record of the state matrix its first row (or -1);
-        and for each row, (record, first day) as one sortable key (see ``_piece_key``)."""
+    def _interval_table(self) -> tuple[gpd.GeoDataFrame, np.ndarray]:
+        """The zone intervals, and for each row (record, first day) as one sortable
+        key (see ``_piece_key``): a record cut at side switches has several rows."""
         return self._cached("intervals", self._build_interval_table)
 
-    def _build_interval_table(self) -> tuple[gpd.GeoDataFrame, np.ndarray, np.ndarray]:
+    def _build_interval_table(self) -> tuple[gpd.GeoDataFrame, np.ndarray]:
         zones = self.zones
         rows, record_of_row = self._place_rows([str(z) for z in zones.index])
         rows.insert(rows.columns.get_loc("source") + 1, "ceasefires", self._ceasefires_in(rows))
@@ -744,11 +744,8 @@ class ControlTimeline:
         zone_row[self._ground.zone_cols] = np.arange(len(zones))
         places = self._states.record_place[record_of_row]
         rows = rows.set_geometry(zones.geometry.to_numpy()[zone_row[places]], crs=zones.crs)
-        row_of_record = np.full(len(self._states.records), -1, dtype=np.int64)
-        # a record cut at side switches has several rows, in time order: keep the first
-        row_of_record[record_of_row[::-1]] = np.arange(len(rows))[::-1]
         starts = rows["valid_from"].to_numpy(dtype="datetime64[ns]")
-        return rows, row_of_record, self._piece_key(record_of_row, starts)
+        return rows, self._piece_key(record_of_row, starts)
 
     def _piece_key(self, record: np.ndarray, day: np.ndarray) -> np.ndarray:
         """(record, day) as one int64 that sorts by record, then by day."""
@@ -806,7 +803,7 @@ class ControlTimeline:
         >>> iv.iloc[rows[0]]["actor"].tolist()
         ['MNDAA']
         """
-        table, _, piece_key = self._interval_table()
+        table, piece_key = self._interval_table()
         days = parse_days(dates, "dates", self.baseline_date, self.as_of)
         ids = list(dict.fromkeys(table["zone_id"])) if zone_ids is None else list(zone_ids)
         unknown = sorted(set(ids) - set(self._ground.zone_of))

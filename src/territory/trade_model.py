@@ -92,8 +92,13 @@ class Query:
     @property
     def country(self) -> str | None:
         """The neighbour's ISO3 code (partner_country), or None for every border."""
-        scope = DENOMINATOR_ALIASES.get(self.denominator, self.denominator)
-        return None if scope == "all_border" else scope.split(":", 1)[1].upper()
+        return _neighbour(self.denominator)
+
+
+def _neighbour(denominator: str) -> str | None:
+    """The ISO3 code that ``denominator`` (or its alias) names; None when it names none."""
+    scope = DENOMINATOR_ALIASES.get(denominator, denominator)
+    return scope.split(":", 1)[1].upper() if scope.startswith("border:") else None
 
 
 @dataclass(frozen=True)
@@ -240,13 +245,10 @@ class TradeModel:
 
     def check_denominator(self, denominator: str) -> None:
         """Refuse a denominator that is neither every border nor a neighbour of the data."""
-        scope = DENOMINATOR_ALIASES.get(denominator, denominator)
         codes = sorted(
             {str(c).upper() for c in self.dataset.trade["partner_country"].dropna()} - {""}
         )
-        if scope == "all_border" or (
-            scope.startswith("border:") and scope.split(":", 1)[1].upper() in codes
-        ):
+        if denominator == "all_border" or _neighbour(denominator) in codes:
             return
         raise ArgumentError(
             f"denominator: {denominator!r} is not valid; expected 'all_border' or "
